@@ -1,0 +1,156 @@
+"""People, organisations and countries that travel, host, speak and are spoken about."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.dates import DatePrecision, format_date_range
+from config.text import fingerprint
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    COUNTRY = "country", "Country"
+
+
+class ActorQuerySet(CuratedQuerySet):
+    def countries(self):
+        """Return country actors."""
+        return self.filter(kind=ActorKind.COUNTRY)
+
+    def for_list(self):
+        """Return actors with what a list row shows."""
+        return self.select_related("country")
+
+
+class Actor(CuratedModel):
+    """A person, organisation or country."""
+
+    name = models.CharField(
+        max_length=200,
+        db_index=True,
+        help_text="The usual full name, without a title: “Imran Khan”, not “PM Imran Khan”.",
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Used in URLs and filters (/actors/imran-khan/, ?leader=imran-khan). "
+        "For countries, the Office of the Historian's country key (e.g. “pakistan”).",
+    )
+    kind = models.CharField(max_length=20, choices=ActorKind.choices, default=ActorKind.PERSON)
+    country = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nationals",
+        limit_choices_to={"kind": ActorKind.COUNTRY},
+        help_text="For a person or organisation: the country it belongs to.",
+    )
+    description = models.TextField(blank=True, help_text="One or two neutral sentences.")
+    fingerprint = models.CharField(
+        max_length=200,
+        db_index=True,
+        editable=False,
+        help_text="Name key used to match spellings (lower case, no accents, words sorted).",
+    )
+
+    public_parents = ()
+    objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [publish_permission("actor", "actors")]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actors:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = fingerprint(self.name)
+        super().save(*args, **kwargs)
+
+
+class ActorAlias(models.Model):
+    """Another spelling or short form of an actor's name, as sources write it."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(
+        max_length=200,
+        help_text="Exactly as a source writes it: “PM Khan”, “COAS”, “President Asif Zadari”.",
+    )
+    fingerprint = models.CharField(max_length=200, db_index=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "actor aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name"], name="unique_alias_per_actor")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = fingerprint(self.name)
+        super().save(*args, **kwargs)
+
+
+class ActorRole(models.Model):
+    """A position an actor held, so that a visit knows what its visitor was at the time."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(
+        max_length=200, help_text="As it was held: “Prime Minister”, “Chief of Army Staff”."
+    )
+    organisation = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        help_text="The country or organisation the position belongs to.",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty if still held.")
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.YEAR,
+        help_text="How precisely the dates are known; pages show no more than this.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["actor", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="role_end_not_before_start",
+                violation_error_message="The role cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        where = f", {self.organisation}" if self.organisation_id else ""
+        return f"{self.title}{where}"
+
+    @property
+    def period(self):
+        """Return the period held, as precisely as known ('2018–2022')."""
+        if self.start_date is None:
+            return ""
+        if self.end_date is None:
+            return f"since {format_date_range(self.start_date, None, self.date_precision)}"
+        return format_date_range(self.start_date, self.end_date, self.date_precision)

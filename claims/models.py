@@ -1,0 +1,143 @@
+"""Claims: one assertion a source makes, with its verbatim quote."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actors.models import Actor
+from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.text import contains_normalised
+from sources.models import SourceDocument
+from visits.models import Issue, Visit
+
+
+class ClaimKind(models.TextChoices):
+    OUTCOME = "outcome", "Outcome"
+    AGREEMENT = "agreement", "Agreement"
+    STATEMENT = "statement", "Statement or pledge"
+    ALLEGATION = "allegation", "Allegation"
+    DENIAL = "denial", "Denial"
+    ASSESSMENT = "assessment", "Assessment"
+    BACKGROUND = "background", "Background fact"
+    EXPECTATION = "expectation", "Expectation"
+
+
+class ClaimStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISPUTED = "disputed", "Disputed"
+    DENIED = "denied", "Denied"
+    UNVERIFIED = "unverified", "Unverified"
+
+
+class ClaimQuerySet(CuratedQuerySet):
+    def for_list(self):
+        """Return claims with everything a list row or CSV row shows, in a fixed few queries."""
+        public_actors = Actor.objects.published().only("name", "slug")
+        return self.select_related("source", "speaker", "visit").prefetch_related(
+            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug")),
+            models.Prefetch("actors", queryset=public_actors),
+            models.Prefetch("disputed_by", queryset=public_actors),
+        )
+
+
+class Claim(CuratedModel):
+    """One assertion a source makes about a visit, actors or issues."""
+
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="The document that makes the claim. Every claim has one.",
+    )
+    quote = models.TextField(
+        help_text="Copied verbatim from the source's body (quotes, dashes and line breaks may "
+        "differ). A quote not found in the body is refused."
+    )
+    summary = models.TextField(help_text="What is claimed, in the curator's neutral words.")
+    kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.STATEMENT)
+    speaker = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims_made",
+        help_text="Who asserts it. Leave empty when it is the source's own author speaking.",
+    )
+    visit = models.ForeignKey(
+        Visit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="The visit the claim is about, if any.",
+    )
+    actors = models.ManyToManyField(
+        Actor, blank=True, related_name="claims_about", help_text="Who the claim is about."
+    )
+    issues = models.ManyToManyField(Issue, blank=True, related_name="claims")
+    status = models.CharField(
+        max_length=20,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.REPORTED,
+        db_index=True,
+        help_text="Reported: stated by the source. Confirmed: by an official record. "
+        "Disputed/denied: name who did it below.",
+    )
+    disputed_by = models.ManyToManyField(
+        Actor,
+        blank=True,
+        related_name="claims_disputed",
+        help_text="Who disputed or denied the claim.",
+    )
+    status_note = models.CharField(
+        max_length=500, blank=True, help_text="How and when it was disputed, denied or confirmed."
+    )
+    external_id = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, editable=False
+    )
+
+    public_parents = ("source", "visit", "speaker")
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "id"]
+        permissions = [publish_permission("claim", "claims")]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["visit", "status"]),
+        ]
+
+    def __str__(self):
+        return self.summary[:100] or self.quote[:100]
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", kwargs={"pk": self.pk})
+
+    def check_quote(self):
+        """Raise ValidationError unless the quote occurs in the source's body."""
+        if not self.source_id or not self.quote:
+            return
+        if not contains_normalised(self.source.body, self.quote):
+            message = (
+                "This quote does not occur in the body of “%(source)s”. Copy it exactly from "
+                "the source (quote marks, dashes and line breaks may differ)."
+            )
+            raise ValidationError(
+                {
+                    "quote": ValidationError(
+                        message, code="quote_not_in_source", params={"source": self.source.title}
+                    )
+                }
+            )
+
+    def clean(self):
+        super().clean()
+        self.check_quote()
+
+    def save(self, *args, **kwargs):
+        # The same rule in every path that saves a claim (admin, commands, code).
+        self.check_quote()
+        super().save(*args, **kwargs)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Diplomatic Visits — curation"
+admin.site.site_title = "Diplomatic Visits"
+admin.site.index_title = "Curate visits, actors, issues, sources and claims"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("actors/", include("actors.urls")),
+    path("", include("visits.urls")),
+    path("sources/", include("sources.urls")),
+    path("claims/", include("claims.urls")),
+]

@@ -1,0 +1,72 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from config.curation_admin import CuratedAdmin, year_filter
+from visits.models import Issue, Participation, Visit
+
+
+@admin.register(Issue)
+class IssueAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "parent", "publication_status"]
+    list_filter = ["publication_status"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "description", "keywords", "parent", "publication_status"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 1
+    autocomplete_fields = ["actor"]
+    fields = ["actor", "role", "note"]
+    verbose_name = "participant"
+    verbose_name_plural = "participants (hosts, people met, delegation)"
+
+
+@admin.register(Visit)
+class VisitAdmin(CuratedAdmin):
+    list_display = [
+        "title",
+        "visitor",
+        "origin",
+        "destination",
+        "date_display",
+        "kind",
+        "publication_status",
+    ]
+    list_filter = [
+        "publication_status",
+        "kind",
+        year_filter("start_date"),
+        "issues",
+        "date_precision",
+    ]
+    list_select_related = ["visitor", "origin", "destination"]
+    search_fields = ["title", "slug", "visitor__name", "city", "summary"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["visitor", "visitor_role", "origin", "destination", "issues"]
+    inlines = [ParticipationInline]
+    readonly_fields = ["external_id"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "visitor", "visitor_role", "kind"]}),
+        ("Where", {"fields": ["origin", "destination", "city"]}),
+        ("When", {"fields": ["start_date", "end_date", "date_precision"]}),
+        ("What", {"fields": ["summary", "issues"]}),
+        ("Publication", {"fields": ["publication_status", "external_id"]}),
+    ]
+
+    @admin.display(description="dates", ordering="start_date")
+    def date_display(self, obj):
+        return obj.date_display
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["visit", "actor", "role", "note"]
+    list_select_related = ["visit", "actor"]
+    list_filter = ["role"]
+    search_fields = ["visit__title", "actor__name", "note"]
+    autocomplete_fields = ["visit", "actor"]

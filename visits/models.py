@@ -1,0 +1,220 @@
+"""Visits and the issues on their agenda."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actors.models import Actor, ActorKind, ActorRole
+from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.dates import DatePrecision, format_date_range
+
+
+class Issue(CuratedModel):
+    """A topic on the agenda of visits and the subject of claims."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Used in URLs and filters (?issue=kashmir)."
+    )
+    description = models.TextField(blank=True, help_text="What the issue covers, in a sentence.")
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words and phrases that signal the issue in an article, one per line "
+        "(used to suggest issues for a new source).",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="A broader issue this one belongs to, if any.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [publish_permission("issue", "issues")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("visits:issue-detail", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self):
+        """Return the keywords as a list, the name included."""
+        words = [line.strip() for line in self.keywords.splitlines() if line.strip()]
+        return [self.name, *[word for word in words if word.lower() != self.name.lower()]]
+
+
+class VisitKind(models.TextChoices):
+    STATE = "state", "State visit"
+    OFFICIAL = "official", "Official visit"
+    OFFICIAL_WORKING = "official_working", "Official working visit"
+    WORKING = "working", "Working visit"
+    PRIVATE = "private", "Private visit"
+    MULTILATERAL = "multilateral", "Multilateral meeting"
+    UNANNOUNCED = "unannounced", "Unannounced visit"
+    OTHER = "other", "Other"
+
+
+class VisitQuerySet(CuratedQuerySet):
+    def for_list(self):
+        """Return visits with everything a list row or CSV row shows, in a fixed few queries."""
+        return self.select_related(
+            "visitor", "origin", "destination", "visitor_role"
+        ).prefetch_related(
+            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug"))
+        )
+
+
+class Visit(CuratedModel):
+    """Who travelled where and when, and whom they met."""
+
+    title = models.CharField(
+        max_length=255, help_text="Short and plain: “Imran Khan visits Kabul”."
+    )
+    slug = models.SlugField(max_length=255, unique=True)
+    visitor = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="visits_made",
+        help_text="The leader who travelled.",
+    )
+    visitor_role = models.ForeignKey(
+        ActorRole,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="What the visitor was at the time (add the role on the actor first).",
+    )
+    origin = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits_from",
+        limit_choices_to={"kind": ActorKind.COUNTRY},
+        help_text="The country the visitor came from.",
+    )
+    destination = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits_to",
+        limit_choices_to={"kind": ActorKind.COUNTRY},
+        help_text="The country visited.",
+    )
+    city = models.CharField(max_length=120, blank=True, help_text="City or place, if known.")
+    start_date = models.DateField(
+        db_index=True,
+        help_text="If only the month or year is known, enter its first day and set the "
+        "precision: “2014” is 1 January 2014 with precision “Year”.",
+    )
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Last day of the visit; empty for a one-day visit."
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the dates are known; pages never show more than this.",
+    )
+    kind = models.CharField(max_length=20, choices=VisitKind.choices, default=VisitKind.OTHER)
+    summary = models.TextField(blank=True, help_text="What happened, in the curator's words.")
+    issues = models.ManyToManyField(Issue, blank=True, related_name="visits")
+    participants = models.ManyToManyField(
+        Actor, through="Participation", blank=True, related_name="visits_attended"
+    )
+    external_id = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Identifier in an imported dataset (e.g. “hsg-visit:2991”), for re-import.",
+    )
+
+    public_parents = ("visitor", "origin", "destination")
+    objects = VisitQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        permissions = [publish_permission("visit", "visits")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="visit_end_not_before_start",
+                violation_error_message="The visit cannot end before it starts.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["visitor", "start_date"]),
+            models.Index(fields=["origin", "destination", "start_date"]),
+            models.Index(fields=["destination", "start_date"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("visits:detail", kwargs={"slug": self.slug})
+
+    @property
+    def date_display(self):
+        """Return the dates as precisely as they are known."""
+        return format_date_range(self.start_date, self.end_date, self.date_precision)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            message = "The visit cannot end before it starts (%(start)s)."
+            raise ValidationError(
+                {"end_date": ValidationError(message, params={"start": self.start_date})}
+            )
+        if (
+            self.visitor_role_id
+            and self.visitor_id
+            and self.visitor_role.actor_id != self.visitor_id
+        ):
+            raise ValidationError({"visitor_role": "This role belongs to another actor."})
+
+
+class ParticipationRole(models.TextChoices):
+    HOST = "host", "Host"
+    MET_WITH = "met_with", "Met with"
+    DELEGATION = "delegation", "Delegation member"
+
+
+class Participation(models.Model):
+    """An actor's part in a visit other than the visitor's: host, person met, delegation."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(
+        max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MET_WITH
+    )
+    note = models.CharField(
+        max_length=255, blank=True, help_text="Their title at the time, or what they discussed."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["visit", "role", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "actor", "role"], name="unique_participation_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()})"
