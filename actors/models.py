@@ -1,5 +1,6 @@
 """People, organisations and countries that travel, host, speak and are spoken about."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -50,6 +51,9 @@ class Actor(CuratedModel):
         help_text="For a person or organisation: the country it belongs to.",
     )
     description = models.TextField(blank=True, help_text="One or two neutral sentences.")
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
+    )
     fingerprint = models.CharField(
         max_length=200,
         db_index=True,
@@ -59,7 +63,7 @@ class Actor(CuratedModel):
 
     public_parents = ()
     objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["name"]

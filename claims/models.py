@@ -1,5 +1,6 @@
 """Claims: one assertion a source makes, with its verbatim quote."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -94,13 +95,29 @@ class Claim(CuratedModel):
     status_note = models.CharField(
         max_length=500, blank=True, help_text="How and when it was disputed, denied or confirmed."
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
+    )
+    import_checksum = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Checksum of the values an importer last wrote; when the record no longer "
+        "matches it, a curator has edited it and re-imports leave it alone.",
+    )
+    external_modified = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The dataset record's own last-modified time, as last imported.",
+    )
     external_id = models.CharField(
         max_length=100, null=True, blank=True, unique=True, editable=False
     )
 
     public_parents = ("source", "visit", "speaker")
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["source", "id"]

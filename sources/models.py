@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -85,12 +86,15 @@ class SourceDocument(CuratedModel):
     issues = models.ManyToManyField(
         Issue, blank=True, related_name="sources", help_text="Issues the source discusses."
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
+    )
     external_id = models.CharField(
         max_length=100, null=True, blank=True, unique=True, editable=False
     )
 
     objects = SourceDocumentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["raw_text"])
+    history = HistoricalRecords(excluded_fields=["raw_text", "search_vector"])
 
     class Meta:
         ordering = ["-published_date", "title"]

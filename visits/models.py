@@ -1,5 +1,6 @@
 """Visits and the issues on their agenda."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -132,6 +133,22 @@ class Visit(CuratedModel):
     participants = models.ManyToManyField(
         Actor, through="Participation", blank=True, related_name="visits_attended"
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
+    )
+    import_checksum = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Checksum of the values an importer last wrote; when the record no longer "
+        "matches it, a curator has edited it and re-imports leave it alone.",
+    )
+    external_modified = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The dataset record's own last-modified time, as last imported.",
+    )
     external_id = models.CharField(
         max_length=100,
         null=True,
@@ -143,7 +160,7 @@ class Visit(CuratedModel):
 
     public_parents = ("visitor", "origin", "destination")
     objects = VisitQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-start_date", "title"]
