@@ -1,7 +1,11 @@
 """Admin pieces shared by every curated model: publishing, history, year filters."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -49,9 +53,71 @@ class PublishingMixin:
         return fields
 
 
+def describe_changes_since(instance, version):
+    """Return lines describing who changed what in `instance` after `version`."""
+    records = list(instance.history.filter(version__gt=version).order_by("history_date"))
+    base = instance.history.filter(version=version).order_by("-history_date").first()
+    lines = []
+    for record in records:
+        who = record.history_user.get_username() if record.history_user else "an import"
+        when = date_format(timezone.localtime(record.history_date), "j M Y, H:i")
+        changed = []
+        if base is not None:
+            delta = record.diff_against(base)
+            changed = [
+                instance._meta.get_field(change.field).verbose_name for change in delta.changes
+            ]
+        fields = f": {', '.join(changed)}" if changed else ""
+        lines.append(f"{who} at {when}{fields}")
+        base = record
+    return lines
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """Refuse to save over a change made by someone else since this form was opened."""
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        submitted = cleaned_data.get("edit_version")
+        # Lock the row until this request's transaction ends, so no save slips in between.
+        current = (
+            type(self.instance)
+            ._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if submitted is not None and submitted == current:
+            return cleaned_data
+        changes = describe_changes_since(self.instance, submitted or 0) if submitted else []
+        # The re-shown form keeps every value typed; saving it again is a deliberate overwrite.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = current
+        raise ValidationError(
+            "Not saved: someone else changed this %(model)s after you opened it (%(changes)s). "
+            "Your edits are still in the form below. Open the record in another tab to see the "
+            "current version, then save again to replace it with yours.",
+            code="stale",
+            params={
+                "model": self.instance._meta.verbose_name,
+                "changes": "; ".join(changes) or "the page you edited is out of date",
+            },
+        )
+
+
 class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
     """Admin of a curated model: publish/unpublish actions, history, status filter."""
 
+    form = VersionCheckedForm
     actions = ["publish", "unpublish"]
     list_per_page = 50
     show_full_result_count = False
@@ -75,6 +141,14 @@ class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
             % {"count": changed, "label": label, "verb": verb},
             messages.SUCCESS,
         )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], "edit_version"]})
+        return [first, *rest]
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
     def publish(self, request, queryset):
