@@ -7,6 +7,8 @@ admin.site.site_header = "Diplomatic Visits — curation"
 admin.site.site_title = "Diplomatic Visits"
 admin.site.index_title = "Curate visits, actors, issues, sources and claims"
 
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),

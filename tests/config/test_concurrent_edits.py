@@ -16,7 +16,7 @@ def form_data(response):
     """Return the fields a browser would submit from the admin change form in `response`."""
     form = response.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
