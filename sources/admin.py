@@ -1,8 +1,23 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.curation_admin import CuratedAdmin, year_filter
+from sources.forms import ArticleImportForm
 from sources.models import Citation, SourceDocument
+from sources.services import (
+    ArticleImportError,
+    DuplicateSourceError,
+    link_suggestions,
+    size_limit_text,
+    source_import,
+    suggest_links,
+)
 
 
 class CitationInline(admin.TabularInline):
@@ -34,12 +49,120 @@ class SourceDocumentAdmin(CuratedAdmin):
         ("What it covers", {"fields": ["visits", "actors", "issues"]}),
         ("Publication", {"fields": ["publication_status"]}),
     ]
+    import_template = "admin/sources/sourcedocument/import_form.html"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
             queryset = queryset.defer("raw_text", "body")
         return queryset
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        link = path(
+            "<path:object_id>/link-suggestions/",
+            self.admin_site.admin_view(self.link_suggestions_view),
+            name=f"{info[0]}_{info[1]}_link_suggestions",
+        )
+        return [link, *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Import an article (pasted or uploaded) instead of typing a source by hand."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        duplicate = None
+        if request.method == "POST":
+            form = ArticleImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    source = source_import(
+                        raw_text=form.cleaned_data["raw_text"],
+                        filename=form.cleaned_data["filename"],
+                        overrides=form.overrides(),
+                    )
+                except DuplicateSourceError as error:
+                    duplicate = error.existing
+                    form.add_error(None, str(error))
+                except ArticleImportError as error:
+                    form.add_error(None, str(error))
+                else:
+                    return self._imported(request, source)
+        else:
+            form = ArticleImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Add {self.opts.verbose_name}",
+            "subtitle": None,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "form": form,
+            "duplicate": duplicate,
+            "size_limit": size_limit_text(),
+            "is_popup": IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET,
+            "to_field": request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR, "")),
+            "has_view_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+    def _imported(self, request, source):
+        self.log_addition(request, source, [{"added": {}}])
+        if IS_POPUP_VAR in request.POST:
+            return self.response_add(request, source)
+        citations = source.citations.count()
+        paragraphs = source.body.count("\n\n") + 1
+        self.message_user(
+            request,
+            f"Imported “{source.title}”: {paragraphs} paragraphs, {citations} citations. "
+            "Check the title, authors and date, then link the suggested actors and issues.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(source))
+
+    def _change_url(self, source):
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(
+            f"admin:{info[0]}_{info[1]}_change", args=[source.pk], current_app=self.admin_site.name
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change and self.has_change_permission(request, obj):
+            info = self.opts.app_label, self.opts.model_name
+            context["link_suggestions"] = suggest_links(obj)
+            context["link_suggestions_url"] = reverse(
+                f"admin:{info[0]}_{info[1]}_link_suggestions",
+                args=[obj.pk],
+                current_app=self.admin_site.name,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def link_suggestions_view(self, request, object_id):
+        """Link the ticked suggested actors and issues to the source in one step."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        actor_ids = [value for value in request.POST.getlist("actors") if value.isdigit()]
+        issue_ids = [value for value in request.POST.getlist("issues") if value.isdigit()]
+        actors, issues = link_suggestions(source, actor_ids=actor_ids, issue_ids=issue_ids)
+        if not actors and not issues:
+            self.message_user(
+                request, "Nothing was ticked, so nothing was linked.", messages.WARNING
+            )
+            return HttpResponseRedirect(self._change_url(source))
+        parts = []
+        for label, objects in (("actor", actors), ("issue", issues)):
+            if objects:
+                noun = label if len(objects) == 1 else f"{label}s"
+                names = ", ".join(str(obj) for obj in objects)
+                parts.append(f"{len(objects)} {noun} ({names})")
+        summary = " and ".join(parts)
+        self.log_change(request, source, f"Linked {summary} from the suggestions.")
+        self.message_user(request, f"Linked {summary} to “{source}”.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(source))
 
 
 @admin.register(Citation)

@@ -52,7 +52,7 @@ _HONORIFIC_END = re.compile(
 _STRAY_PUNCTUATION = re.compile(r"^[.,;]\s+(?=[A-Z“\"‘'(])")
 _NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes|references|sources)\s*:?$", re.I)
 _NOTE_LINE = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+(.+)$")
-_PLAIN_MARK = re.compile(r"\[(\d{1,3})\]")
+_PLAIN_MARK = re.compile(r"\s*\[(\d{1,3})\]")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u00ad\u2060"), None)
 #: A paragraph at least this long is prose, not a heading, when deciding joins across gaps.
 _PROSE_CHARS = 120

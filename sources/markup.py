@@ -18,7 +18,6 @@ _SKIPPED = {
     "iframe",
     "figure",
     "select",
-    "head",
 }
 _BLOCKS = {
     "p",

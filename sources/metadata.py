@@ -32,12 +32,13 @@ _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _DATE_PATTERNS = [
     re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
 ]
 _DATE_PREFIX = re.compile(
     r"^(?:published|posted|updated|last updated|date|dated|first published)(?:\s+on)?\s*:?\s*",
     re.IGNORECASE,
 )
+_TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|hrs|[A-Z]{2,4})?", re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:By|BY|Written by|Author:|Authors:)(?:\s+|$)(?P<rest>.*)$")
 _EDITED_BY = re.compile(r"^(?:Edited|Reviewed|Compiled) by\b:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
@@ -77,10 +78,17 @@ def parse_date(text):
 
 
 def _date_line(text):
-    """Return the date when the paragraph is only a date line ("Posted on 6 Dec 2020")."""
-    if len(text) > 80 or len(text.split()) > 9:
+    """Return the date when the paragraph is only a date line ("Posted on 6 Dec 2020, 10:30")."""
+    if len(text) > 80:
         return None
-    return parse_date(_DATE_PREFIX.sub("", text))
+    text = _DATE_PREFIX.sub("", text.strip())
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            rest = _TIME.sub("", text[: match.start()] + text[match.end() :])
+            rest = re.sub(r"\b(?:at|on)\b", "", rest, flags=re.IGNORECASE)
+            return parse_date(match.group(0)) if not re.sub(r"[\W_]+", "", rest) else None
+    return None
 
 
 def _words(text):

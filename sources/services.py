@@ -1,0 +1,303 @@
+"""Importing articles as source documents, and suggesting what to link them to."""
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.template.defaultfilters import filesizeformat
+
+from actors.models import Actor, ActorAlias
+from config.text import normalise, unique_slug
+from sources.cleaning import ParsedArticle, parse_article
+from sources.models import Citation, SourceDocument, body_checksum
+from visits.models import Issue
+
+#: File types the importer reads.
+ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+#: Fields the importer never takes from overrides: the database and the importer own them.
+_NOT_OVERRIDABLE = {"id", "checksum", "search_vector", "version", "created_at", "updated_at"}
+_MAX_CONTROL_SHARE = 0.01
+
+
+class ArticleImportError(ValueError):
+    """An article that cannot be imported; str(error) is the message for the user."""
+
+
+class DuplicateSourceError(ArticleImportError):
+    """The article's cleaned body is already in the knowledge base."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(
+            f"This article is already in the knowledge base as “{existing.title}” "
+            f"(slug “{existing.slug}”). Nothing was imported."
+        )
+
+
+def size_limit_text():
+    """Return the article size limit as people read it ("2.0 MB")."""
+    return filesizeformat(settings.ARTICLE_MAX_BYTES)
+
+
+def check_size(size, what):
+    """Raise ArticleImportError when `size` bytes exceed the article size limit."""
+    if size > settings.ARTICLE_MAX_BYTES:
+        raise ArticleImportError(
+            f"{what} is {filesizeformat(size)}; the limit is {size_limit_text()} "
+            f"({settings.ARTICLE_MAX_BYTES:,} bytes). Import a shorter text."
+        )
+
+
+def check_extension(filename):
+    """Raise ArticleImportError unless the file name ends with a readable article type."""
+    if filename and not filename.lower().endswith(ARTICLE_EXTENSIONS):
+        raise ArticleImportError(
+            f"“{Path(filename).name}” is not a text file: only .txt, .md and .html files "
+            "can be imported."
+        )
+
+
+def decode_article_bytes(data: bytes, *, filename: str = "") -> str:
+    """Return the text of an uploaded article (UTF-8, with or without BOM, or UTF-16 with BOM)."""
+    name = f"“{Path(filename).name}”" if filename else "The text"
+    check_extension(filename)
+    check_size(len(data), name)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"  # also reads plain UTF-8
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ArticleImportError(
+            f"{name} is not UTF-8 or UTF-16 text (undecodable byte at position "
+            f"{error.start}). Save it as UTF-8 and import it again."
+        ) from None
+    _check_text(text, name)
+    return text
+
+
+def _check_text(text, name):
+    if not text.strip():
+        raise ArticleImportError(f"{name} is empty: there is no article to import.")
+    controls = sum(
+        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f"
+    )
+    if "\x00" in text or controls > _MAX_CONTROL_SHARE * len(text):
+        raise ArticleImportError(
+            f"{name} does not look like text (it contains binary data). "
+            "Import the article as a .txt, .md or .html file."
+        )
+
+
+def _apply_overrides(source, overrides):
+    """Set the given fields on the unsaved source; return the many-to-many values to add."""
+    fields = {field.name: field for field in SourceDocument._meta.get_fields()}
+    many = {}
+    for name, value in (overrides or {}).items():
+        field = fields.get(name)
+        if field is None or name in _NOT_OVERRIDABLE or field.auto_created:
+            raise ArticleImportError(f"“{name}” is not a field of a source document.")
+        if value is None:
+            continue
+        if isinstance(field, models.ManyToManyField):
+            many[name] = list(value)
+        elif name == "authors" and not isinstance(value, str):
+            source.authors = "; ".join(str(author).strip() for author in value if author)
+        else:
+            setattr(source, field.attname, value)
+    return many
+
+
+def _validation_message(error):
+    messages = []
+    for field, errors in error.message_dict.items():
+        label = "" if field == "__all__" else f"{field.replace('_', ' ').capitalize()}: "
+        messages.extend(f"{label}{message}" for message in errors)
+    return " ".join(messages)
+
+
+def _new_source(parsed: ParsedArticle, raw_text, overrides):
+    source = SourceDocument(
+        title=parsed.title[:300],
+        publisher=parsed.publisher[:200],
+        authors="; ".join(parsed.authors)[:300],
+        published_date=parsed.published_date,
+        raw_text=raw_text,
+        body=parsed.body,
+    )
+    many = _apply_overrides(source, overrides)
+    if not (overrides or {}).get("slug"):
+        source.slug = unique_slug(SourceDocument, source.title, max_length=300)
+    return source, many
+
+
+@transaction.atomic
+def source_import(
+    *, raw_text: str, filename: str = "", overrides: dict | None = None
+) -> SourceDocument:
+    """Return a new source document made from an article's text, with its citations."""
+    check_size(len((raw_text or "").encode("utf-8")), "The text")
+    _check_text(raw_text or "", "The text")
+    parsed = parse_article(raw_text, filename=filename)
+    if not parsed.body.strip():
+        raise ArticleImportError(
+            "No article text is left once site boilerplate is removed. Nothing was imported."
+        )
+    source, many = _new_source(parsed, raw_text, overrides)
+    existing = source.duplicate_of()
+    if existing is not None:
+        raise DuplicateSourceError(existing)
+    source.checksum = body_checksum(source.body)
+    try:
+        source.full_clean(exclude=["search_vector"])
+    except ValidationError as error:
+        raise ArticleImportError(_validation_message(error)) from None
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        # Another import of the same text finished first.
+        existing = SourceDocument.objects.filter(checksum=body_checksum(source.body)).first()
+        if existing is None:
+            raise
+        raise DuplicateSourceError(existing) from None
+    for name, values in many.items():
+        getattr(source, name).add(*values)
+    Citation.objects.bulk_create(_citations(source, parsed))
+    return source
+
+
+def _citations(source, parsed):
+    citations = []
+    for position, parsed_citation in enumerate(parsed.citations, start=1):
+        citation = Citation(
+            source=source,
+            label=parsed_citation.label,
+            text=parsed_citation.text,
+            url=parsed_citation.url[:1000],
+            position=position,
+        )
+        try:
+            citation.full_clean(exclude=["source"])
+        except ValidationError:
+            citation.url = ""  # the note is kept; an address the browser cannot follow is not
+        citations.append(citation)
+    return citations
+
+
+def source_import_file(path, *, overrides: dict | None = None) -> SourceDocument:
+    """Return a new source document imported from a file on disk."""
+    path = Path(path)
+    check_extension(path.name)
+    try:
+        size = path.stat().st_size
+        check_size(size, f"“{path.name}”")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleImportError(f"There is no file “{path}”.") from None
+    except IsADirectoryError:
+        raise ArticleImportError(f"“{path}” is a folder, not a file.") from None
+    except OSError as error:
+        raise ArticleImportError(f"“{path}” cannot be read: {error.strerror}.") from None
+    text = decode_article_bytes(data, filename=path.name)
+    return source_import(raw_text=text, filename=path.name, overrides=overrides)
+
+
+def _words(name):
+    return re.findall(r"\w+", name.casefold())
+
+
+def _is_acronym(name):
+    """Return whether a name is written in capitals ("US", "TTP"): matched case-sensitively."""
+    letters = [char for char in name if char.isalpha()]
+    return 1 < len(letters) <= 6 and all(char.isupper() for char in letters)
+
+
+def _pattern(names, *, fold):
+    """Return a regex matching any of the names as whole words (longest first)."""
+    alternatives = [
+        r"\W+".join(map(re.escape, re.findall(r"\w+", name.casefold() if fold else name)))
+        for name in sorted(names, key=len, reverse=True)
+    ]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def _mentions(text, names_by_key):
+    """Return {key: (count, names found)} for keys with a name that occurs in the text."""
+    folded = text.casefold()
+    words = re.findall(r"\w+", folded)
+    longest = max((len(_words(n)) for names in names_by_key.values() for n in names), default=0)
+    # Every run of up to `longest` words in the text: a cheap test before any regex is built.
+    present = {
+        " ".join(words[start : start + size])
+        for size in range(1, min(longest, 8) + 1)
+        for start in range(len(words) - size + 1)
+    }
+    found = {}
+    for key, names in names_by_key.items():
+        candidates = [n for n in names if _words(n) and " ".join(_words(n)) in present]
+        if not candidates:
+            continue
+        acronyms = [n for n in candidates if _is_acronym(n)]
+        others = [n for n in candidates if not _is_acronym(n)]
+        count = len(_pattern(others, fold=True).findall(folded)) if others else 0
+        count += len(_pattern(acronyms, fold=False).findall(text)) if acronyms else 0
+        if count:
+            found[key] = (count, candidates)
+    return found
+
+
+def suggest_links(source) -> dict:
+    """Return actors and issues the body mentions and the source does not link yet, with counts.
+
+    {"actors": [(Actor, count), ...], "issues": [(Issue, count), ...]}, most mentioned first.
+    Each suggested object carries `matched_names`, the names or keywords found.
+    """
+    text = normalise(source.body)
+    aliases = ActorAlias.objects.exclude(actor__mentioned_in=source).order_by()
+    actor_names = (
+        Actor.objects.exclude(mentioned_in=source)
+        .order_by()
+        .values_list("pk", "name")
+        .union(aliases.values_list("actor", "name"), all=True)
+    )
+    names = {}
+    for pk, name in actor_names:
+        names.setdefault(pk, []).append(normalise(name))
+    actor_found = _mentions(text, names)
+    actors = Actor.objects.in_bulk(list(actor_found)) if actor_found else {}
+
+    issues = {issue.pk: issue for issue in Issue.objects.exclude(sources=source)}
+    keywords = {
+        pk: [normalise(word) for word in issue.keyword_list] for pk, issue in issues.items()
+    }
+    issue_found = _mentions(text, keywords)
+    return {
+        "actors": _ranked(actors, actor_found),
+        "issues": _ranked(issues, issue_found),
+    }
+
+
+def _ranked(objects, found):
+    ranked = []
+    for pk, (count, names) in found.items():
+        obj = objects[pk]
+        obj.matched_names = names
+        ranked.append((obj, count))
+    ranked.sort(key=lambda pair: (-pair[1], str(pair[0]).casefold()))
+    return ranked
+
+
+def link_suggestions(source, *, actor_ids=(), issue_ids=()):
+    """Link the chosen actors and issues to the source; return (actors, issues) linked."""
+    actors = list(Actor.objects.filter(pk__in=actor_ids).exclude(mentioned_in=source))
+    issues = list(Issue.objects.filter(pk__in=issue_ids).exclude(sources=source))
+    with transaction.atomic():
+        source.actors.add(*actors)
+        source.issues.add(*issues)
+    return actors, issues
