@@ -1,15 +1,146 @@
-from django.views.generic import DetailView, ListView
+"""Public pages of actors: people, organisations and countries.
 
-from actors.models import Actor
+An actor's page shows visits and claims, which live in apps above this one; they are reached
+through the reverse relations (actor.visits_made, actor.claims_made …) rather than imported.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.views.generic import DetailView
+
+from actors.exports import ActorExporter
+from actors.filters import ActorFilterSet
+from actors.models import Actor, ActorKind, ActorRole
+from config import chartdata
+from config.charts import stacked_bar_chart, timeline_chart
+from config.curation import public_q
+from config.facets import ChoiceFacet, RelationFacet
+from config.listing import FilteredListView
+
+DETAIL_ROWS = 20
+#: Participation roles that make an actor the one visited (rather than a travelling member).
+RECEIVING_ROLES = ("host", "met_with")
 
 
-class ActorListView(ListView):
+class ActorListView(FilteredListView):
+    """Actors: filter by kind, country and text; facets; CSV and JSON."""
+
+    model = Actor
+    filterset_class = ActorFilterSet
+    exporter_class = ActorExporter
+    template_name = "actors/actor_list.html"
+    title = "Actors"
     paginate_by = 50
+    form_fields = ("q", "kind", "country")
+    headline_field = "description"
 
-    def get_queryset(self):
-        return Actor.objects.published().for_list()
+    def get_facets(self):
+        return [
+            ChoiceFacet("kind", "Kind", path="kind", choices=tuple(ActorKind.choices)),
+            RelationFacet("country", "Country", path="country", limit=15),
+        ]
+
+    def fill_form(self, form, facets, chips):
+        super().fill_form(form, facets, chips)
+        form.fields["country"].widget.choices = [
+            ("", "Any"),
+            *Actor.objects.published().countries().values_list("slug", "name"),
+        ]
+
+    def decorate(self, objects):
+        """Give each shown actor `visit_count`: public visits made (one query for the page)."""
+        if not objects:
+            return objects
+        visits = objects[0].visits_made.model.objects.published()
+        counts = dict(
+            visits.filter(visitor_id__in=[actor.pk for actor in objects])
+            .order_by()
+            .values("visitor_id")
+            .annotate(n=Count("pk"))
+            .values_list("visitor_id", "n")
+        )
+        for actor in objects:
+            actor.visit_count = counts.get(actor.pk, 0)
+        return objects
+
+
+def visits_received(actor):
+    """Return public visits the actor hosted or was met on; for a country, visits to it."""
+    Visit = actor.visits_made.model
+    through = Visit.participants.through
+    received = Exists(
+        through.objects.filter(visit_id=OuterRef("pk"), actor=actor, role__in=RECEIVING_ROLES)
+    )
+    condition = received | Q(destination=actor) if actor.kind == ActorKind.COUNTRY else received
+    return Visit.objects.published().filter(condition)
 
 
 class ActorDetailView(DetailView):
+    """An actor: roles over time, visits made and received, claims by and about them."""
+
+    template_name = "actors/actor_detail.html"
+
     def get_queryset(self):
-        return Actor.objects.published()
+        return Actor.objects.published().select_related("country")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actor = self.object
+        made = actor.visits_made.published()
+        received = visits_received(actor)
+        claims_by = actor.claims_made.published()
+        claims_about = actor.claims_about.published()
+        roles = (
+            ActorRole.objects.filter(actor=actor)
+            .filter(Q(organisation__isnull=True) | public_q(Actor, prefix="organisation__"))
+            .select_related("organisation")
+            .order_by("-start_date", "title")
+        )
+        newest = ("-start_date", "-pk")
+        context.update(
+            country=actor.country if actor.country_id and actor.country.is_published else None,
+            aliases=list(actor.aliases.values_list("name", flat=True)),
+            roles=list(roles),
+            made_count=made.count(),
+            visits_made=list(made.for_list().order_by(*newest)[:DETAIL_ROWS]),
+            received_count=received.count(),
+            visits_received=list(received.for_list().order_by(*newest)[:DETAIL_ROWS]),
+            claims_by_count=claims_by.count(),
+            claims_by=list(claims_by.for_list().order_by("-source__published_date", "-pk")[:10]),
+            claims_about_count=claims_about.count(),
+            claims_about=list(
+                claims_about.for_list().order_by("-source__published_date", "-pk")[:10]
+            ),
+            visits_chart=self.visits_chart(actor, made, received),
+            timeline=self.timeline(actor, made, received),
+        )
+        return context
+
+    def visits_chart(self, actor, made, received):
+        """Return the visits-per-year-by-issue chart of the visits made (or else received)."""
+        visits, verb = (made, "made") if actor.kind == ActorKind.PERSON else (received, "received")
+        return stacked_bar_chart(
+            chartdata.per_year_by_relation(visits, "start_date"),
+            chart_id="actor-visits",
+            title=f"Visits {verb} by {actor.name} per year, by issue",
+            muted=(chartdata.NO_ISSUE,),
+            note="A visit on several issues counts under each.",
+        )
+
+    def timeline(self, actor, made, received):
+        """Return the SVG timeline of visits made and received (the latest few hundred)."""
+        fields = ("slug", "title", "start_date", "destination__name", "city")
+        points = []
+        for kind, visits in (("made", made), ("received", received)):
+            for row in chartdata.latest_rows(visits, fields):
+                where = row["city"] or row["destination__name"] or ""
+                points.append(
+                    {
+                        "date": row["start_date"],
+                        "url": reverse("visits:detail", kwargs={"slug": row["slug"]}),
+                        "label": f"{row['title']} ({kind}{', ' + where if where else ''}, "
+                        f"{row['start_date'].year})",
+                        "kind": kind,
+                    }
+                )
+        return timeline_chart(points, chart_id="actor-timeline", title=f"Visits of {actor.name}")

@@ -36,10 +36,15 @@ class ClaimQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return claims with everything a list row or CSV row shows, in a fixed few queries."""
         public_actors = Actor.objects.published().only("name", "slug")
-        return self.select_related("source", "speaker", "visit").prefetch_related(
-            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug")),
-            models.Prefetch("actors", queryset=public_actors),
-            models.Prefetch("disputed_by", queryset=public_actors),
+        return (
+            self.select_related("source", "speaker", "visit")
+            # A source's texts are long and a claim row shows only its title.
+            .defer("source__raw_text", "source__body", "source__search_vector")
+            .prefetch_related(
+                models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug")),
+                models.Prefetch("actors", queryset=public_actors),
+                models.Prefetch("disputed_by", queryset=public_actors),
+            )
         )
 
 

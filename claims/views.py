@@ -1,15 +1,47 @@
-from django.views.generic import DetailView, ListView
+"""Public pages of claims."""
 
-from claims.models import Claim
+from django.views.generic import DetailView
+
+from claims.exports import ClaimExporter
+from claims.filters import ClaimFilterSet
+from claims.models import Claim, ClaimKind, ClaimStatus
+from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
+from config.listing import FilteredListView
+from visits.views import issue_choices
 
 
-class ClaimListView(ListView):
-    paginate_by = 50
+class ClaimListView(FilteredListView):
+    """Claims: filter by issue, people, visit, source, status, kind, year and text."""
 
-    def get_queryset(self):
-        return Claim.objects.published().for_list()
+    model = Claim
+    filterset_class = ClaimFilterSet
+    exporter_class = ClaimExporter
+    template_name = "claims/claim_list.html"
+    title = "Claims"
+    form_fields = ("q", "issue", "status", "kind", "speaker", "actor", "leader", "year")
+    facet_choice_fields = ("speaker", "actor", "leader")
+    headline_field = "quote"
+
+    def get_facets(self):
+        return [
+            ManyFacet("issue", "Issue", relation="issues"),
+            ChoiceFacet("status", "Status", path="status", choices=tuple(ClaimStatus.choices)),
+            ChoiceFacet("kind", "Kind of claim", path="kind", choices=tuple(ClaimKind.choices)),
+            YearFacet("year", "Year (of the source)", path="source__published_date"),
+            RelationFacet("speaker", "Speaker", path="speaker"),
+            ManyFacet("actor", "About", relation="actors"),
+            RelationFacet("leader", "Leader (of the visit)", path="visit__visitor"),
+        ]
+
+    def fill_form(self, form, facets, chips):
+        super().fill_form(form, facets, chips)
+        form.fields["issue"].widget.choices = issue_choices()
 
 
 class ClaimDetailView(DetailView):
+    """A claim: its quote in context, who says it, its status, what it is about."""
+
+    template_name = "claims/claim_detail.html"
+
     def get_queryset(self):
-        return Claim.objects.published().for_list()
+        return Claim.objects.published().for_list().select_related("visit__visitor")

@@ -5,8 +5,13 @@ trigger and indexed with GIN. On SQLite the column exists but stays empty, and s
 to case-insensitive substring matching of every word.
 """
 
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
 
@@ -83,3 +88,108 @@ def fallback_q(text, fields):
             word_q |= Q(**{f"{field}__icontains": word})
         query &= word_q
     return query
+
+
+# --- Querying ---------------------------------------------------------------------------------
+
+#: Sentinels around matched words in a headline; replaced by <mark> once the text is escaped.
+_START, _STOP = "\x02", "\x03"
+MAX_QUERY_WORDS = 12
+
+
+def ranks(model):
+    """Return whether searches of `model` can be ordered by relevance (PostgreSQL only)."""
+    return is_postgres() and has_search_vector(model)
+
+
+def _search_query(text):
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def filter_queryset(queryset, text, fallback_fields):
+    """Return rows of `queryset` matching `text` (websearch syntax on PostgreSQL)."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    if is_postgres() and has_search_vector(queryset.model):
+        return queryset.filter(search_vector=_search_query(text))
+    return queryset.filter(fallback_q(text, fallback_fields))
+
+
+def has_search_vector(model):
+    """Return whether `model` stores a full-text `search_vector` column."""
+    return any(field.name == "search_vector" for field in model._meta.concrete_fields)
+
+
+def order_by_rank(queryset, text):
+    """Return `queryset` ordered by relevance to `text`, best first (PostgreSQL only)."""
+    return queryset.annotate(search_rank=SearchRank("search_vector", _search_query(text))).order_by(
+        "-search_rank", "-pk"
+    )
+
+
+def attach_headlines(objects, text, field, *, attribute="headline", max_words=35):
+    """Set `attribute` on each object to an escaped snippet of `field` with matches in <mark>.
+
+    One query for the shown page only: SearchHeadline on PostgreSQL, an excerpt made in Python
+    elsewhere (the field is read in that one query too, so a deferred field costs nothing).
+    """
+    objects = list(objects)
+    text = (text or "").strip()
+    if not objects or not text:
+        return objects
+    model = type(objects[0])
+    rows = model._default_manager.filter(pk__in=[obj.pk for obj in objects])
+    if is_postgres():
+        headline = SearchHeadline(
+            field,
+            _search_query(text),
+            config=SEARCH_CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=max_words,
+            min_words=max(5, max_words // 2),
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        snippets = {
+            pk: _marked(snippet or "")
+            for pk, snippet in rows.annotate(search_headline=headline).values_list(
+                "pk", "search_headline"
+            )
+        }
+    else:
+        snippets = {
+            pk: plain_snippet(value or "", text, max_words)
+            for pk, value in rows.values_list("pk", field)
+        }
+    for obj in objects:
+        setattr(obj, attribute, snippets.get(obj.pk, ""))
+    return objects
+
+
+def _marked(snippet):
+    """Return `snippet` escaped, its sentinel-delimited matches wrapped in <mark>."""
+    escaped = escape(snippet)
+    # Unbalanced sentinels would leave a <mark> open: drop them all rather than guess.
+    if escaped.count(_START) != escaped.count(_STOP):
+        escaped = escaped.replace(_START, "").replace(_STOP, "")
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def plain_snippet(value, text, max_words=35):
+    """Return an escaped excerpt of `value` around the first word of `text` found, in <mark>."""
+    terms = [word.strip('"').lstrip("-") for word in text.split()[:MAX_QUERY_WORDS]]
+    terms = [term for term in terms if term and term.lower() != "or"]
+    tokens = value.replace(_START, "").replace(_STOP, "").split()
+    if not tokens:
+        return _marked("")
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    first = next((i for i, token in enumerate(tokens) if terms and pattern.search(token)), 0)
+    start = max(0, first - max_words // 3)
+    excerpt = " ".join(tokens[start : start + max_words])
+    if terms:
+        excerpt = pattern.sub(lambda match: f"{_START}{match.group(0)}{_STOP}", excerpt)
+    prefix = "… " if start else ""
+    suffix = " …" if start + max_words < len(tokens) else ""
+    return _marked(f"{prefix}{excerpt}{suffix}")

@@ -12,6 +12,7 @@ handler500 = "config.errors.server_error"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     path("actors/", include("actors.urls")),
     path("", include("visits.urls")),

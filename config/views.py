@@ -1,30 +1,156 @@
-"""Site-wide pages: the overview and the health check."""
+"""Site-wide pages: the overview, the search across everything, and the health check."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
+from actors.filters import ActorFilterSet
 from actors.models import Actor
+from claims.filters import ClaimFilterSet
 from claims.models import Claim
+from config import chartdata, search
+from config.charts import stacked_bar_chart
+from sources.filters import SourceFilterSet
 from sources.models import SourceDocument
+from visits.filters import VisitFilterSet
 from visits.models import Issue, Visit
+
+#: Results shown per kind of record on the search page (the rest are one click away).
+SEARCH_ROWS = 8
+MAX_QUERY_LENGTH = 200
 
 
 class HomeView(TemplateView):
-    """The overview: counts and the latest visits."""
+    """The overview: counts, the latest visits, visits per year by issue, a search box."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        visits = Visit.objects.published()
         context["counts"] = {
-            "visits": Visit.objects.published().count(),
+            "visits": visits.count(),
             "actors": Actor.objects.published().count(),
             "issues": Issue.objects.published().count(),
             "sources": SourceDocument.objects.published().count(),
             "claims": Claim.objects.published().count(),
         }
-        context["latest_visits"] = Visit.objects.published().for_list()[:10]
+        context["latest_visits"] = list(visits.for_list().order_by("-start_date", "-pk")[:8])
+        context["issues"] = list(Issue.objects.published().only("name", "slug"))
+        context["chart"] = stacked_bar_chart(
+            chartdata.per_year_by_relation(visits, "start_date"),
+            chart_id="home-visits",
+            title="Visits per year, by issue",
+            muted=(chartdata.NO_ISSUE,),
+            note="A visit on several issues counts under each.",
+        )
+        return context
+
+
+@dataclass
+class SearchSection:
+    """One kind of record on the search page: its count, its best rows, its full list."""
+
+    key: str
+    title: str
+    list_url: str
+    count: int = 0
+    rows: list = field(default_factory=list)
+
+
+def _section(key, title, viewname, queryset, query, fallback_fields, headline_field, prepare):
+    """Return a SearchSection: a count and the best rows, headlines for those rows only."""
+    matches = search.filter_queryset(queryset, query, fallback_fields)
+    ranked = search.order_by_rank(matches, query) if search.ranks(queryset.model) else matches
+    rows = list(prepare(ranked)[:SEARCH_ROWS])
+    if headline_field:
+        search.attach_headlines(rows, query, headline_field)
+    list_url = f"{reverse(viewname)}?{urlencode({'q': query})}"
+    return SearchSection(key, title, list_url, matches.count(), rows)
+
+
+def _fields(filterset_class):
+    return filterset_class.base_filters["q"].fallback_fields
+
+
+class SearchView(TemplateView):
+    """Search visits, actors, claims, sources and issues at once (/search/?q=)."""
+
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        sections = []
+        if query:
+
+            def for_list(queryset):
+                return queryset.for_list()
+
+            def as_is(queryset):
+                return queryset.only("name", "slug", "description")
+
+            sections = [
+                _section(
+                    "visits",
+                    "Visits",
+                    "visits:list",
+                    Visit.objects.published(),
+                    query,
+                    _fields(VisitFilterSet),
+                    "summary",
+                    for_list,
+                ),
+                _section(
+                    "claims",
+                    "Claims",
+                    "claims:list",
+                    Claim.objects.published(),
+                    query,
+                    _fields(ClaimFilterSet),
+                    "quote",
+                    for_list,
+                ),
+                _section(
+                    "sources",
+                    "Sources",
+                    "sources:list",
+                    SourceDocument.objects.published(),
+                    query,
+                    _fields(SourceFilterSet),
+                    "body",
+                    for_list,
+                ),
+                _section(
+                    "actors",
+                    "Actors",
+                    "actors:list",
+                    Actor.objects.published(),
+                    query,
+                    _fields(ActorFilterSet),
+                    "",
+                    for_list,
+                ),
+                _section(
+                    "issues",
+                    "Issues",
+                    "visits:issue-list",
+                    Issue.objects.published(),
+                    query,
+                    ("name", "description", "keywords"),
+                    "",
+                    as_is,
+                ),
+            ]
+        context.update(
+            query=query,
+            sections=sections,
+            total=sum(section.count for section in sections),
+        )
         return context
 
 

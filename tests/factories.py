@@ -165,3 +165,267 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def actors(self, create, actors, **kwargs):
         if create and actors:
             self.actors.add(*actors)
+
+
+# --- A small public knowledge base like the seed's, with drafts at every level ---------------
+
+#: Every draft row of build_corpus() carries this marker (slugs carry it in lower case), so a
+#: test can assert that no page, list, search result or export shows one.
+DRAFT_MARKER = "SECRETDRAFT"
+
+CORPUS_BODY = (
+    "Prime Minister Imran Khan arrived in Washington on 21 July 2019.\n\n"
+    "“We discussed Kashmir and Afghanistan at length,” Khan said after meeting "
+    "President Trump. Trump offered to mediate on Kashmir.\n\n"
+    "India denied that it had ever asked for mediation. Aid worth $1.3 billion was "
+    "discussed.\n\n"
+    "A reader pasted <script>alert('x')</script> into the comments.\n\n"
+    "In November 2020 Khan flew to Kabul to meet President Ghani."
+)
+
+
+def build_corpus(extra=0):
+    """Create a published world (visits, actors, issues, sources, claims) and drafts beside it.
+
+    `extra` adds that many more published visits by Imran Khan in 2019, each with a source
+    and two claims, for tests that compare two result sizes.
+    """
+    from types import SimpleNamespace
+
+    c = SimpleNamespace()
+    m = DRAFT_MARKER
+    c.pakistan = CountryFactory(name="Pakistan", slug="pakistan")
+    c.us = CountryFactory(name="United States", slug="united-states")
+    c.afghanistan = CountryFactory(name="Afghanistan", slug="afghanistan")
+    c.draft_country = CountryFactory(
+        name=f"{m} Land", slug=f"{m.lower()}-land", publication_status=DRAFT
+    )
+    c.imran = ActorFactory(name="Imran Khan", slug="imran-khan", country=c.pakistan)
+    c.munir = ActorFactory(name="Asim Munir", slug="asim-munir", country=c.pakistan)
+    c.trump = ActorFactory(name="Donald Trump", slug="donald-trump", country=c.us)
+    c.ghani = ActorFactory(name="Ashraf Ghani", slug="ashraf-ghani", country=c.afghanistan)
+    c.india = CountryFactory(name="India", slug="india")
+    c.draft_actor = ActorFactory(
+        name=f"{m} Person", slug=f"{m.lower()}-person", publication_status=DRAFT
+    )
+    c.draft_national = ActorFactory(name="Ayesha Raza", slug="ayesha-raza", country=c.draft_country)
+    ActorAliasFactory(actor=c.imran, name="PM Khan")
+    ActorRoleFactory(
+        actor=c.imran,
+        title="Prime Minister",
+        organisation=c.pakistan,
+        start_date=datetime.date(2018, 8, 18),
+        end_date=datetime.date(2022, 4, 10),
+    )
+    ActorRoleFactory(actor=c.imran, title=f"{m} Role", organisation=c.draft_country)
+    c.issues = {
+        slug: IssueFactory(name=name, slug=slug)
+        for slug, name in [
+            ("afghanistan", "Afghanistan"),
+            ("kashmir", "Kashmir"),
+            ("ttp", "TTP"),
+            ("aid", "Aid"),
+            ("cpec", "CPEC"),
+        ]
+    }
+    c.draft_issue = IssueFactory(
+        name=f"{m} Issue", slug=f"{m.lower()}-issue", publication_status=DRAFT
+    )
+    i = c.issues
+
+    def visit(title, slug, visitor, start, issues, **kwargs):
+        kwargs.setdefault("origin", c.pakistan)
+        return VisitFactory(
+            title=title,
+            slug=slug,
+            visitor=visitor,
+            start_date=start,
+            end_date=kwargs.pop("end_date", None),
+            issues=issues,
+            **kwargs,
+        )
+
+    c.washington = visit(
+        "Imran Khan visits Washington",
+        "imran-khan-washington-2019",
+        c.imran,
+        datetime.date(2019, 7, 21),
+        [i["afghanistan"], i["kashmir"], i["aid"], c.draft_issue],
+        end_date=datetime.date(2019, 7, 23),
+        destination=c.us,
+        city="Washington",
+    )
+    c.kabul = visit(
+        "Imran Khan visits Kabul",
+        "imran-khan-kabul-2020",
+        c.imran,
+        datetime.date(2020, 11, 19),
+        [i["afghanistan"]],
+        destination=c.afghanistan,
+        city="Kabul",
+        kind="working",
+    )
+    c.davos = visit(
+        "Imran Khan at Davos",
+        "imran-khan-davos-2020",
+        c.imran,
+        datetime.date(2020, 1, 21),
+        [i["kashmir"], i["cpec"]],
+        destination=None,
+        city="Davos",
+        kind="multilateral",
+    )
+    c.khan_2021 = visit(
+        "Imran Khan in Tashkent",
+        "imran-khan-tashkent-2021",
+        c.imran,
+        datetime.date(2021, 7, 15),
+        [i["afghanistan"]],
+        destination=None,
+        city="Tashkent",
+    )
+    c.munir_us = visit(
+        "Asim Munir visits the United States",
+        "asim-munir-us-2023",
+        c.munir,
+        datetime.date(2023, 12, 1),
+        [i["afghanistan"], i["ttp"]],
+        destination=c.us,
+        date_precision="month",
+        city="",
+    )
+    c.munir_kabul = visit(
+        "Asim Munir in Kabul",
+        "asim-munir-kabul-2020",
+        c.munir,
+        datetime.date(2020, 6, 1),
+        [i["afghanistan"]],
+        destination=c.afghanistan,
+        date_precision="year",
+    )
+    ParticipationFactory(visit=c.washington, actor=c.trump, role="host")
+    ParticipationFactory(visit=c.washington, actor=c.draft_actor, role="met_with")
+    ParticipationFactory(visit=c.kabul, actor=c.ghani, role="host")
+    # Drafts at every level: a draft visit, visits whose parents are drafts.
+    c.draft_visit = visit(
+        f"{m} visit",
+        f"{m.lower()}-visit",
+        c.imran,
+        datetime.date(2020, 3, 3),
+        [i["afghanistan"]],
+        publication_status=DRAFT,
+        destination=c.afghanistan,
+    )
+    c.draft_visitor_visit = visit(
+        f"{m} visitor travels",
+        f"{m.lower()}-visitor-travels",
+        c.draft_actor,
+        datetime.date(2020, 5, 5),
+        [i["afghanistan"]],
+        destination=c.afghanistan,
+    )
+    c.draft_destination_visit = visit(
+        f"{m} destination visit",
+        f"{m.lower()}-destination-visit",
+        c.imran,
+        datetime.date(2020, 8, 8),
+        [i["afghanistan"]],
+        destination=c.draft_country,
+    )
+
+    c.source = SourceDocumentFactory(
+        title="Khan in Washington",
+        slug="khan-in-washington",
+        body=CORPUS_BODY,
+        publisher="The Diplomat",
+        published_date=datetime.date(2019, 7, 24),
+    )
+    c.source.visits.add(c.washington, c.kabul, c.draft_visit)
+    c.source.issues.add(i["kashmir"], i["afghanistan"], c.draft_issue)
+    c.source.actors.add(c.imran, c.draft_actor)
+    CitationFactory(source=c.source, label="1", text="A readout", url="https://example.org/r")
+    CitationFactory(source=c.source, label="2", text="Bad link", url="javascript:alert(1)")
+    c.draft_source = SourceDocumentFactory(
+        title=f"{m} source",
+        slug=f"{m.lower()}-source",
+        publication_status=DRAFT,
+        body=f"{m} body. Khan met Trump.",
+    )
+    c.claim_kashmir = ClaimFactory(
+        source=c.source,
+        visit=c.washington,
+        speaker=c.imran,
+        kind="statement",
+        quote='"We discussed Kashmir and Afghanistan at length,"',
+        summary="Khan says Kashmir and Afghanistan were discussed.",
+        issues=[i["kashmir"], i["afghanistan"], c.draft_issue],
+        actors=[c.trump, c.draft_actor],
+    )
+    c.claim_mediation = ClaimFactory(
+        source=c.source,
+        visit=c.washington,
+        speaker=c.trump,
+        status="denied",
+        quote="Trump offered to mediate on Kashmir.",
+        summary="Trump offered to mediate.",
+        issues=[i["kashmir"]],
+        actors=[c.india],
+    )
+    c.claim_mediation.disputed_by.add(c.india, c.draft_actor)
+    c.claim_aid = ClaimFactory(
+        source=c.source,
+        visit=c.washington,
+        status="disputed",
+        kind="outcome",
+        quote="Aid worth $1.3 billion was discussed.",
+        summary="Aid was discussed.",
+        issues=[i["aid"]],
+    )
+    c.claim_kabul = ClaimFactory(
+        source=c.source,
+        visit=c.kabul,
+        speaker=c.imran,
+        quote="In November 2020 Khan flew to Kabul",
+        summary="Khan flew to Kabul in 2020.",
+        issues=[i["afghanistan"]],
+        actors=[c.ghani],
+    )
+    c.draft_claims = [
+        ClaimFactory(
+            source=c.source, quote="Khan said", summary=f"{m} claim", publication_status=DRAFT
+        ),
+        ClaimFactory(source=c.draft_source, quote="Khan met Trump.", summary=f"{m} in source"),
+        ClaimFactory(
+            source=c.source, visit=c.draft_visit, quote="Trump offered", summary=f"{m} on visit"
+        ),
+        ClaimFactory(
+            source=c.source, speaker=c.draft_actor, quote="India denied", summary=f"{m} by speaker"
+        ),
+    ]
+    for number in range(extra):
+        v = visit(
+            f"Imran Khan extra visit {number}",
+            f"imran-khan-extra-{number}",
+            c.imran,
+            datetime.date(2019, 3, 1 + number % 28),
+            [i["aid"], i["cpec"]],
+            destination=c.us,
+        )
+        ParticipationFactory(visit=v, actor=c.trump, role="host")
+        s = SourceDocumentFactory(
+            publisher=f"Publisher {number % 3}", body=CORPUS_BODY + f" {number}"
+        )
+        s.visits.add(v)
+        s.issues.add(i["aid"])
+        for quote in ("Trump offered to mediate on Kashmir.", "Aid worth $1.3 billion"):
+            claim = ClaimFactory(
+                source=s,
+                visit=v,
+                speaker=c.trump,
+                quote=quote,
+                issues=[i["aid"]],
+                actors=[c.imran],
+                status="disputed",
+            )
+            claim.disputed_by.add(c.india)
+    return c

@@ -1,0 +1,50 @@
+"""CSV/JSON rows of the claims list."""
+
+from config.exports import ListExporter, iso, public_url, url_maker
+
+
+class ClaimExporter(ListExporter):
+    """One row per claim, with the columns of the public contract (and who disputed it)."""
+
+    name = "claims"
+    columns = (
+        "id",
+        "summary",
+        "quote",
+        "kind",
+        "status",
+        "speaker",
+        "actors",
+        "issues",
+        "visit",
+        "source_title",
+        "source_publisher",
+        "source_date",
+        "source_url",
+        "url",
+        "disputed_by",
+    )
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.url = url_maker(request, "claims:detail", "pk")
+
+    def row(self, claim):
+        source = claim.source
+        return [
+            claim.pk,
+            claim.summary,
+            claim.quote,
+            claim.get_kind_display(),
+            claim.get_status_display(),
+            claim.speaker.name if claim.speaker else "",
+            [actor.name for actor in claim.actors.all()],
+            [issue.name for issue in claim.issues.all()],
+            claim.visit.title if claim.visit else "",
+            source.title,
+            source.publisher,
+            iso(source.published_date),
+            public_url(source.url),
+            self.url(claim.pk),
+            [actor.name for actor in claim.disputed_by.all()],
+        ]

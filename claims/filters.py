@@ -1,0 +1,41 @@
+"""The filters of the claims list (one FilterSet for HTML, CSV and JSON)."""
+
+from claims.models import Claim, ClaimKind, ClaimStatus
+from config.filtering import (
+    ChoiceFilter,
+    PublicFilterSet,
+    RelatedSlugFilter,
+    SearchFilter,
+    SlugFilter,
+    SortFilter,
+    YearFilter,
+)
+
+
+class ClaimFilterSet(PublicFilterSet):
+    """Claims by issue, leader, actor, speaker, visit, source, status, kind, year and text."""
+
+    q = SearchFilter(label="Search", fallback_fields=("quote", "summary", "status_note"))
+    issue = RelatedSlugFilter(field_name="issues", label="Issue")
+    leader = SlugFilter(field_name="visit__visitor", label="Leader (of the visit)")
+    actor = RelatedSlugFilter(field_name="actors", label="About")
+    speaker = SlugFilter(field_name="speaker", label="Speaker")
+    visit = SlugFilter(field_name="visit", label="Visit")
+    source = SlugFilter(field_name="source", label="Source")
+    status = ChoiceFilter(field_name="status", choices=ClaimStatus.choices, label="Status")
+    kind = ChoiceFilter(field_name="kind", choices=ClaimKind.choices, label="Kind of claim")
+    # A claim is dated by its source: the year the source was published.
+    year = YearFilter(field_name="source__published_date", label="Year (of the source)")
+    sort = SortFilter(
+        label="Sort",
+        options={
+            "-date": ("Newest source first", ("-source__published_date", "-pk")),
+            "date": ("Oldest source first", ("source__published_date", "pk")),
+            "relevance": ("Best match", ("-source__published_date", "-pk")),
+        },
+    )
+    default_sort = "-date"
+
+    class Meta:
+        model = Claim
+        fields = []

@@ -1,0 +1,298 @@
+"""Charts drawn on the server as inline SVG: readable without JavaScript, labelled for readers.
+
+Every shape carries a <title> (shown on hover, read by screen readers); every chart has a
+title and a description, a legend in HTML and its numbers in a table.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+#: Distinguishable colours (Okabe–Ito) with enough contrast on white; greys for the rest.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B07800", "#4A90C2")
+OTHER_COLOUR = "#8A939B"
+MUTED_COLOUR = "#C3C9CE"
+
+WIDTH, HEIGHT = 720, 260
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 40, 10, 12, 28
+
+
+def nice_ceiling(value):
+    """Return a round number ≥ `value` (1, 2, 2.5 or 5 times a power of ten) for an axis."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return int(step * power) if step * power >= 1 else step * power
+    return 10 * power
+
+
+def _plural(count, unit):
+    singular, plural = unit
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _series(rows, max_series, muted, other_label):
+    """Return [(label, colour)] in stacking order and the label each raw label is shown as."""
+    totals = defaultdict(int)
+    for _year, label, count in rows:
+        totals[label] += count
+    ranked = sorted(
+        (label for label in totals if label not in muted), key=lambda label: (-totals[label], label)
+    )
+    shown, rest = ranked[:max_series], ranked[max_series:]
+    series = [(label, PALETTE[index % len(PALETTE)]) for index, label in enumerate(shown)]
+    mapping = {label: label for label in shown}
+    if rest:
+        series.append((other_label, OTHER_COLOUR))
+        mapping.update(dict.fromkeys(rest, other_label))
+    for label in muted:
+        if label in totals:
+            series.append((label, MUTED_COLOUR))
+            mapping[label] = label
+    return series, mapping
+
+
+def stacked_bar_chart(
+    rows,
+    *,
+    chart_id,
+    title,
+    unit=("visit", "visits"),
+    max_series=6,
+    muted=(),
+    other_label="Other issues",
+    note="",
+):
+    """Return HTML with an SVG stacked bar chart of (year, series, count) rows, or ''."""
+    rows = [(int(year), label, count) for year, label, count in rows if year and count]
+    if not rows:
+        return ""
+    series, mapping = _series(rows, max_series, tuple(muted), other_label)
+    counts = defaultdict(lambda: defaultdict(int))
+    for year, label, count in rows:
+        counts[year][mapping[label]] += count
+    first, last = min(counts), max(counts)
+    years = list(range(first, last + 1))
+    totals = {year: sum(counts[year].values()) for year in years}
+    top = nice_ceiling(max(totals.values()))
+
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    slot = plot_w / len(years)
+    bar_w = max(1.0, slot * 0.78)
+    baseline = MARGIN_TOP + plot_h
+
+    parts = []
+    for tick in range(5):
+        value = top * tick / 4
+        y = baseline - plot_h * tick / 4
+        label = f"{value:g}"
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
+                MARGIN_LEFT,
+                WIDTH - MARGIN_RIGHT,
+                f"{y:.1f}",
+                f"{y:.1f}",
+                MARGIN_LEFT - 6,
+                f"{y + 4:.1f}",
+                label,
+            )
+        )
+    label_every = max(1, math.ceil(40 / slot))
+    for index, year in enumerate(years):
+        x = MARGIN_LEFT + index * slot + (slot - bar_w) / 2
+        y = baseline
+        for label, colour in series:
+            count = counts[year].get(label, 0)
+            if not count:
+                continue
+            height = plot_h * count / top
+            y -= height
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    "<title>{} · {}: {}</title></rect>",
+                    f"{x:.1f}",
+                    f"{y:.1f}",
+                    f"{bar_w:.1f}",
+                    f"{height:.1f}",
+                    colour,
+                    year,
+                    label,
+                    _plural(count, unit),
+                )
+            )
+        if (year - first) % label_every == 0:
+            parts.append(
+                format_html(
+                    '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    f"{x + bar_w / 2:.1f}",
+                    baseline + 18,
+                    year,
+                )
+            )
+    busiest = max(years, key=lambda year: totals[year])
+    description = (
+        f"{unit[1].capitalize()} per year from {first} to {last}, stacked by "
+        f"{', '.join(label for label, _ in series)}. "
+        f"Busiest year: {busiest} ({_plural(totals[busiest], unit)})."
+    )
+    svg = format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+        'preserveAspectRatio="xMidYMid meet">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '<line class="axis" x1="{}" x2="{}" y1="{}" y2="{}"/>{}</svg>',
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        MARGIN_LEFT,
+        WIDTH - MARGIN_RIGHT,
+        baseline,
+        baseline,
+        mark_safe("".join(parts)),  # noqa: S308 - every part is built with format_html
+    )
+    legend = format_html_join(
+        "",
+        '<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">'
+        '<rect width="12" height="12" rx="2" fill="{}"/></svg>{}</li>',
+        ((colour, label) for label, colour in series),
+    )
+    return format_html(
+        '<figure class="chart-figure" aria-labelledby="{}-caption">{}'
+        '<figcaption id="{}-caption"><strong>{}</strong> {}'
+        '<ul class="legend">{}</ul></figcaption>{}</figure>',
+        chart_id,
+        svg,
+        chart_id,
+        title,
+        note,
+        legend,
+        _data_table(years, counts, series, totals, unit),
+    )
+
+
+def _data_table(years, counts, series, totals, unit):
+    """Return the chart's numbers as a table inside a <details> (years with data only)."""
+    head = format_html_join("", '<th scope="col">{}</th>', ((label,) for label, _ in series))
+    body = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th>{}<td>{}</td></tr>',
+        (
+            (
+                year,
+                format_html_join(
+                    "", "<td>{}</td>", ((counts[year].get(label, 0),) for label, _ in series)
+                ),
+                totals[year],
+            )
+            for year in reversed(years)
+            if totals[year]
+        ),
+    )
+    return format_html(
+        '<details class="chart-data"><summary>Show the numbers</summary>'
+        '<div class="table-scroll"><table><thead><tr><th scope="col">Year</th>{}'
+        '<th scope="col">All {}</th></tr></thead><tbody>{}</tbody></table></div></details>',
+        head,
+        unit[1],
+        body,
+    )
+
+
+def timeline_chart(points, *, chart_id, title):
+    """Return an SVG timeline of visits: one linked, titled dot per visit; '' when none.
+
+    `points` are dicts with `date` (a date), `label` (what the dot's title says) and `url`.
+    """
+    points = [point for point in points if point.get("date")]
+    if not points:
+        return ""
+    first = min(point["date"].year for point in points)
+    last = max(point["date"].year for point in points) + 1
+    span_days = max(1, (_year_start(last) - _year_start(first)).days)
+    plot_w = WIDTH - 2 * MARGIN_RIGHT - 20
+    lane_gap, lanes_max = 16, 6
+    lane_ends = []
+    shapes = []
+    for point in sorted(points, key=lambda point: point["date"]):
+        x = 20 + plot_w * (point["date"] - _year_start(first)).days / span_days
+        lane = next(
+            (index for index, end in enumerate(lane_ends) if end + 12 <= x),
+            None,
+        )
+        if lane is None:
+            if len(lane_ends) < lanes_max:
+                lane_ends.append(x)
+                lane = len(lane_ends) - 1
+            else:
+                lane = min(range(len(lane_ends)), key=lambda index: lane_ends[index])
+        lane_ends[lane] = x
+        y = 24 + lane * lane_gap
+        shapes.append(
+            format_html(
+                '<a href="{}" aria-label="{}"><circle class="{}" cx="{}" cy="{}" r="6">'
+                "<title>{}</title></circle></a>",
+                point["url"],
+                point["label"],
+                point.get("kind", ""),
+                f"{x:.1f}",
+                y,
+                point["label"],
+            )
+        )
+    height = 24 + max(1, len(lane_ends)) * lane_gap + 26
+    axis_y = height - 26
+    step = max(1, math.ceil((last - first) / 12))
+    ticks = format_html_join(
+        "",
+        '<line class="grid" x1="{0}" x2="{0}" y1="8" y2="{1}"/>'
+        '<text class="tick" x="{0}" y="{2}" text-anchor="middle">{3}</text>',
+        (
+            (
+                f"{20 + plot_w * (_year_start(year) - _year_start(first)).days / span_days:.1f}",
+                axis_y,
+                axis_y + 18,
+                year,
+            )
+            for year in range(first, last + 1, step)
+        ),
+    )
+    description = f"{len(points)} visits from {first} to {last - 1}; each dot links to its visit."
+    return format_html(
+        '<figure class="chart-figure timeline"><svg class="chart" viewBox="0 0 {} {}" '
+        'role="group" aria-labelledby="{}-title {}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}'
+        '<line class="axis" x1="20" x2="{}" y1="{}" y2="{}"/>{}</svg>'
+        "<figcaption><strong>{}</strong> {}</figcaption></figure>",
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        ticks,
+        20 + plot_w,
+        axis_y,
+        axis_y,
+        mark_safe("".join(shapes)),  # noqa: S308 - every shape is built with format_html
+        title,
+        description,
+    )
+
+
+def _year_start(year):
+    return datetime.date(year, 1, 1)

@@ -1,0 +1,231 @@
+"""The view behind every public list: one FilterSet serving the HTML page, the CSV and the JSON."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.views.generic import TemplateView
+
+from config import search
+from config.exports import error_response, export_response
+
+FORMATS = ("html", "csv", "json")
+#: Parameters that are not filters: they never show as chips or facets.
+CONTROL_PARAMS = ("page", "format", "sort")
+
+
+@dataclass
+class Chip:
+    """An active filter value, with the link that removes it."""
+
+    param: str
+    label: str
+    value_label: str
+    remove_url: str
+
+
+def query_url(params, *, drop=("page",), **changes):
+    """Return '?…' for `params` (a QueryDict) without `drop`, with `changes` set ('' if empty).
+
+    A change set to None removes the parameter; a list sets every value.
+    """
+    params = params.copy()
+    for name in drop:
+        params.pop(name, None)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        elif isinstance(value, list | tuple):
+            params.setlist(name, [str(item) for item in value])
+        else:
+            params[name] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _values(params, name):
+    return [value.strip() for value in params.getlist(name) if value.strip()]
+
+
+class FilteredListView(TemplateView):
+    """A filtered, faceted, sorted, paginated list that also answers ?format=csv and json."""
+
+    model = None
+    filterset_class = None
+    exporter_class = None
+    paginate_by = 25
+    #: Form fields shown in the filter form; other parameters travel as hidden inputs.
+    form_fields: tuple[str, ...] = ("q",)
+    #: Select fields whose options are the top values of the facet of the same name.
+    facet_choice_fields: tuple[str, ...] = ()
+    #: The model field whose excerpt is shown for a search, around the matching words.
+    headline_field = ""
+    #: Title of the page and the noun of its rows ("visits").
+    title = ""
+
+    def get_base_queryset(self):
+        """Return every public row the list may show."""
+        return self.model.objects.published()
+
+    def get_facets(self):
+        """Return fresh Facet objects for this list (their values are filled per request)."""
+        return []
+
+    def prepare(self, queryset):
+        """Return `queryset` with what each shown or exported row needs, in a fixed few queries."""
+        return queryset.for_list()
+
+    def decorate(self, objects):
+        """Add per-page extras to the shown rows (one query for the page, never per row)."""
+        return objects
+
+    # --- Request handling ---------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", "").strip().lower() or "html"
+        if fmt not in FORMATS:
+            return error_response(
+                f"Unknown format “{fmt[:20]}”: use format=csv or format=json (or leave it out)."
+            )
+        if fmt == "html" and any(value.strip() == "" for value in request.GET.values()):
+            # A submitted form sends empty fields; keep shareable URLs short and clean.
+            return HttpResponseRedirect(request.path + self._clean_query(request.GET))
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.get_base_queryset(), request=request
+        )
+        valid = self.filterset.is_valid()
+        if fmt != "html":
+            if not valid:
+                return error_response("Invalid filter parameters.", self.filterset.errors)
+            rows = self.prepare(self.filterset.ordered(self.filterset.qs))
+            return export_response(self.exporter_class(request), rows, fmt)
+        context = self.get_context_data(valid=valid, **kwargs)
+        return self.render_to_response(context, status=200 if valid else 400)
+
+    @staticmethod
+    def _clean_query(params):
+        params = params.copy()
+        for name in list(params):
+            kept = [value for value in params.getlist(name) if value.strip()]
+            if kept:
+                params.setlist(name, kept)
+            else:
+                del params[name]
+        return query_url(params, drop=())
+
+    def get_context_data(self, *, valid, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        filterset = self.filterset
+        filtered = filterset.qs if valid else self.get_base_queryset().none()
+        paginator = Paginator(self.prepare(filterset.ordered(filtered)), self.paginate_by)
+        page = paginator.get_page(params.get("page"))
+        objects = list(page.object_list)
+        query = filterset.search_text if valid else ""
+        if query and self.headline_field:
+            search.attach_headlines(objects, query, self.headline_field)
+        self.decorate(objects)
+
+        facets = self.get_facets() if valid else []
+        for facet in facets:
+            facet.compute(filtered, _values(params, facet.param), self._facet_url)
+        chips = self.get_chips() if valid else []
+        self.fill_form(filterset.form, facets, chips)
+
+        visible = [name for name in self.form_fields if name in filterset.form.fields]
+        context.update(
+            title=self.title,
+            filter=filterset,
+            form=filterset.form,
+            visible_fields=[filterset.form[name] for name in visible],
+            hidden_params=[
+                (name, value)
+                for name in params
+                if name not in visible and name not in ("page", "format")
+                for value in _values(params, name)
+            ],
+            object_list=objects,
+            page_obj=page,
+            paginator=paginator,
+            page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2)),
+            result_count=paginator.count,
+            facets=[facet for facet in facets if facet.values],
+            chips=chips,
+            clear_url=self.request.path,
+            sort_links=self.get_sort_links(),
+            export_links=[
+                (label, query_url(params, format=fmt))
+                for fmt, label in (("csv", "CSV"), ("json", "JSON"))
+            ],
+            search_text=query,
+        )
+        return context
+
+    def _facet_url(self, param, value, active):
+        params = self.request.GET
+        current = _values(params, param)
+        values = [item for item in current if item != value] if active else [*current, value]
+        return query_url(params, **{param: values or None})
+
+    def get_chips(self):
+        """Return the active filters as chips, each naming its value and linking to its removal."""
+        params = self.request.GET
+        chips, self._chip_values = [], []
+        model = self.filterset.queryset.model
+        for name, bound_filter in self.filterset.filters.items():
+            if name in CONTROL_PARAMS:
+                continue
+            values = _values(params, name)
+            if not values:
+                continue
+            labels = (
+                bound_filter.value_labels(model, values)
+                if hasattr(bound_filter, "value_labels")
+                else {}
+            )
+            for value in values:
+                remaining = [item for item in values if item != value]
+                label = labels.get(value, value)
+                self._chip_values.append((name, value, label))
+                chips.append(
+                    Chip(
+                        param=name,
+                        label=bound_filter.label or name,
+                        value_label=str(label),
+                        remove_url=query_url(params, **{name: remaining or None}),
+                    )
+                )
+        return chips
+
+    def fill_form(self, form, facets, chips):
+        """Give select fields whose options come from facets their options."""
+        by_param = {facet.param: facet for facet in facets}
+        for name in self.facet_choice_fields:
+            if name not in form.fields:
+                continue
+            facet = by_param.get(name)
+            options = (
+                [(item.value, f"{item.label} ({item.count})") for item in facet.values]
+                if facet
+                else []
+            )
+            known = {value for value, _label in options}
+            options += [
+                (value, label)
+                for param, value, label in getattr(self, "_chip_values", [])
+                if param == name and value not in known
+            ]
+            form.fields[name].widget.choices = [("", "Any"), *options]
+
+    def get_sort_links(self):
+        """Return (label, url, active) for each order the list offers."""
+        sort_filter = self.filterset.filters.get("sort")
+        if sort_filter is None:
+            return []
+        current = self.filterset.sort_key if self.filterset.is_valid() else ""
+        links = []
+        for key, (label, _ordering) in sort_filter.options.items():
+            if key == "relevance" and not self.filterset.can_rank:
+                continue
+            links.append((label, query_url(self.request.GET, sort=key), key == current))
+        return links

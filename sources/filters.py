@@ -1,0 +1,37 @@
+"""The filters of the sources list (one FilterSet for HTML, CSV and JSON)."""
+
+from config.filtering import (
+    ChoiceFilter,
+    PublicFilterSet,
+    RelatedSlugFilter,
+    SearchFilter,
+    SortFilter,
+    ValueFilter,
+    YearFilter,
+)
+from sources.models import SourceDocument, SourceKind
+
+
+class SourceFilterSet(PublicFilterSet):
+    """Sources by kind, publisher, year of publication, issue, visit covered and text."""
+
+    q = SearchFilter(label="Search", fallback_fields=("title", "publisher", "authors", "body"))
+    kind = ChoiceFilter(field_name="kind", choices=SourceKind.choices, label="Kind")
+    publisher = ValueFilter(field_name="publisher", label="Publisher")
+    year = YearFilter(field_name="published_date", label="Year published")
+    issue = RelatedSlugFilter(field_name="issues", label="Issue")
+    visit = RelatedSlugFilter(field_name="visits", label="Visit")
+    sort = SortFilter(
+        label="Sort",
+        options={
+            "-date": ("Newest first", ("-published_date", "-pk")),
+            "date": ("Oldest first", ("published_date", "pk")),
+            "title": ("Title A–Z", ("title", "pk")),
+            "relevance": ("Best match", ("-published_date", "-pk")),
+        },
+    )
+    default_sort = "-date"
+
+    class Meta:
+        model = SourceDocument
+        fields = []

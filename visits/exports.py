@@ -1,0 +1,68 @@
+"""CSV/JSON rows of the visits and issues lists."""
+
+from config.exports import ListExporter, iso, url_maker
+
+
+class VisitExporter(ListExporter):
+    """One row per visit, with the columns of the public contract."""
+
+    name = "visits"
+    columns = (
+        "slug",
+        "title",
+        "visitor",
+        "origin",
+        "destination",
+        "city",
+        "start_date",
+        "end_date",
+        "date_precision",
+        "kind",
+        "issues",
+        "summary",
+        "url",
+    )
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.url = url_maker(request, "visits:detail", "slug")
+
+    def row(self, visit):
+        return [
+            visit.slug,
+            visit.title,
+            visit.visitor.name,
+            visit.origin.name if visit.origin else "",
+            visit.destination.name if visit.destination else "",
+            visit.city,
+            iso(visit.start_date),
+            iso(visit.end_date),
+            visit.date_precision,
+            visit.get_kind_display(),
+            [issue.name for issue in visit.issues.all()],
+            visit.summary,
+            self.url(visit.slug),
+        ]
+
+
+class IssueExporter(ListExporter):
+    """One row per issue, with its numbers of public visits and claims."""
+
+    name = "issues"
+    columns = ("slug", "name", "parent", "description", "visits", "claims", "url")
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.url = url_maker(request, "visits:issue-detail", "slug")
+
+    def row(self, issue):
+        parent = issue.parent if issue.parent_id and issue.parent.is_published else None
+        return [
+            issue.slug,
+            issue.name,
+            parent.name if parent else "",
+            issue.description,
+            issue.visit_count,
+            issue.claim_count,
+            self.url(issue.slug),
+        ]

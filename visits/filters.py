@@ -1,0 +1,62 @@
+"""The filters of the visits and issues lists (one FilterSet per list: HTML, CSV and JSON)."""
+
+from config.filtering import (
+    ChoiceFilter,
+    PublicFilterSet,
+    RelatedSlugFilter,
+    SearchFilter,
+    SlugFilter,
+    SortFilter,
+    YearBoundFilter,
+    YearFilter,
+)
+from visits.models import Issue, Visit, VisitKind
+
+# The columns of the PostgreSQL search vector, so that both databases find the same visits.
+VISIT_SEARCH_FIELDS = ("title", "city", "summary")
+
+
+class VisitFilterSet(PublicFilterSet):
+    """Visits by leader, year or years, issue, origin, destination, kind and text."""
+
+    q = SearchFilter(label="Search", fallback_fields=VISIT_SEARCH_FIELDS)
+    leader = SlugFilter(field_name="visitor", label="Leader")
+    issue = RelatedSlugFilter(field_name="issues", label="Issue")
+    year = YearFilter(field_name="start_date", label="Year")
+    year_from = YearBoundFilter(field_name="start_date", lookup_expr="gte", label="From year")
+    year_to = YearBoundFilter(field_name="start_date", lookup_expr="lte", label="To year")
+    origin = SlugFilter(field_name="origin", label="From (country)")
+    destination = SlugFilter(field_name="destination", label="To (country)")
+    kind = ChoiceFilter(field_name="kind", choices=VisitKind.choices, label="Kind of visit")
+    sort = SortFilter(
+        label="Sort",
+        options={
+            "-date": ("Newest first", ("-start_date", "-pk")),
+            "date": ("Oldest first", ("start_date", "pk")),
+            "title": ("Title A–Z", ("title", "pk")),
+            "relevance": ("Best match", ("-start_date", "-pk")),
+        },
+    )
+    default_sort = "-date"
+
+    class Meta:
+        model = Visit
+        fields = []
+
+
+class IssueFilterSet(PublicFilterSet):
+    """Issues by text (there are few; the list shows them all)."""
+
+    q = SearchFilter(label="Search", fallback_fields=("name", "description", "keywords"))
+    sort = SortFilter(
+        label="Sort",
+        options={
+            "name": ("Name A–Z", ("name", "pk")),
+            "-visits": ("Most visits", ("-visit_count", "name")),
+        },
+    )
+    default_sort = "name"
+
+    class Meta:
+        model = Issue
+        fields = []
