@@ -33,6 +33,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py import_history_state_gov
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
