@@ -15,8 +15,6 @@ is kept and the conflict reported. Everything runs in one transaction.
 import hashlib
 import json
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -32,59 +30,22 @@ from config.dates import DatePrecision
 from config.text import fingerprint, normalise
 from sources.models import SourceDocument, SourceKind
 from visits.history_state_gov import (
-    PRESIDENT_TRIPS,
-    SECRETARY_TRIPS,
+    DATASETS,
+    LICENCE,
+    PUBLISHER,
     UNITED_STATES,
     VISITS,
+    CollectionStats,
+    ImportResult,
     Problem,
     collection_files,
+    dataset_body,
     read_collection,
 )
 from visits.models import Participation, ParticipationRole, Visit
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "history-state-gov"
-PUBLISHER = "Office of the Historian, U.S. Department of State"
-LICENCE = "Public domain (CC0 1.0)"
 CHANGE_REASON = "Imported from the Office of the Historian's data"
-BASE_URL = "https://history.state.gov/departmenthistory"
-
-
-@dataclass(frozen=True)
-class Dataset:
-    label: str
-    title: str
-    url: str
-    traveller_title: str  # the role of every traveller of a trips collection
-
-    def intro(self):
-        return (
-            f"{self.title}, as published by the {PUBLISHER} at {self.url}; "
-            "public domain (CC0 1.0). "
-            "One line per record: [record id] dates · traveller · country, city — the "
-            "record's description or remarks as the Office of the Historian gives them."
-        )
-
-
-DATASETS = {
-    VISITS: Dataset(
-        "visits",
-        "Visits by Foreign Leaders and Heads of State to the United States",
-        f"{BASE_URL}/visits",
-        "",
-    ),
-    PRESIDENT_TRIPS: Dataset(
-        "president travels",
-        "Travels Abroad of the President of the United States",
-        f"{BASE_URL}/travels/president",
-        "President",
-    ),
-    SECRETARY_TRIPS: Dataset(
-        "secretary travels",
-        "Travels Abroad of the Secretary of State",
-        f"{BASE_URL}/travels/secretary",
-        "Secretary of State",
-    ),
-}
 VISIT_FIELDS = [
     "title",
     "visitor",
@@ -105,45 +66,6 @@ BOOKKEEPING = ["import_checksum", "external_modified", "version", "updated_at"]
 def checksum(values):
     """Return the SHA-256 of a dict of plain values."""
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-
-
-@dataclass
-class CollectionStats:
-    """What an import did with one collection's records (visits and their claims)."""
-
-    label: str
-    records: int = 0
-    counts: Counter = field(default_factory=Counter)
-
-    def line(self):
-        c = self.counts
-        return (
-            f"created {c['created']:,}, updated {c['updated']:,}, unchanged {c['unchanged']:,}, "
-            f"conflicts {c['conflicts']:,}, reported {c['reported']:,}"
-        )
-
-
-@dataclass
-class ImportResult:
-    collections: list = field(default_factory=list)
-    problems: list = field(default_factory=list)  # records and files left out
-    conflicts: list = field(default_factory=list)  # curators' edits kept
-    totals: Counter = field(default_factory=Counter)  # actors, aliases, roles, sources, claims
-    seconds: float = 0.0
-
-    @property
-    def created(self):
-        """Return how many rows of any kind the import created."""
-        return sum(stats.counts["created"] for stats in self.collections) + sum(
-            n for key, n in self.totals.items() if key.endswith("created")
-        )
-
-    @property
-    def updated(self):
-        """Return how many rows of any kind the import changed."""
-        return sum(stats.counts["updated"] for stats in self.collections) + sum(
-            n for key, n in self.totals.items() if key.endswith(("updated", "extended"))
-        )
 
 
 class HistoryStateGovImport:
@@ -257,22 +179,9 @@ class HistoryStateGovImport:
         """Create or refresh the collection's dataset source; its body lists every record."""
         external_id = f"hsg-dataset:{collection}"
         source = SourceDocument.objects.filter(external_id=external_id).first()
-        old_lines = {}
-        if source is not None:
-            for line in source.body.splitlines():
-                if line.startswith("[hsg-"):
-                    old_lines[line[1 : line.index("]")]] = line
-        lines = dict(old_lines)  # a record left out this time keeps its line (and claims)
-        for record, _, _, _, claim_action in plans:
-            if claim_action != "conflict" or record.external_id not in old_lines:
-                lines[record.external_id] = body_line(record)
-        body = (
-            dataset.intro()
-            + "\n\n"
-            + "\n".join(
-                lines[key] for key in sorted(lines, key=lambda key: int(key.rsplit(":", 1)[1]))
-            )
-        )
+        conflicts = {plan[0].external_id for plan in plans if plan[4] == "conflict"}
+        records = [plan[0] for plan in plans]
+        body = dataset_body(dataset, records, source.body if source else "", keep=conflicts)
         if source is None:
             source = SourceDocument(
                 title=dataset.title,
@@ -516,10 +425,3 @@ class HistoryStateGovImport:
             bulk_update_with_history(updated, Claim, fields, batch_size=500, **options)
         self.result.totals["claims created"] += len(created)
         self.result.totals["claims updated"] += len(updated)
-
-
-def body_line(record):
-    """Return the line of a dataset source's body that stands for one record."""
-    place = record.country_name + (f", {record.city}" if record.city else "")
-    line = f"[{record.external_id}] {record.date_label()} · {record.traveller} · {place}"
-    return f"{line} — {record.text}" if record.text else line

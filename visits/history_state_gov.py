@@ -9,7 +9,8 @@ reported as a whole. Nothing here touches the database.
 import datetime
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from visits.models import VisitKind
@@ -40,6 +41,52 @@ _KIND_ONLY = re.compile(
     re.I,
 )
 _SLUG = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+PUBLISHER = "Office of the Historian, U.S. Department of State"
+LICENCE = "Public domain (CC0 1.0)"
+BASE_URL = "https://history.state.gov/departmenthistory"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """How one collection is published: its name, address and travellers' role."""
+
+    label: str
+    title: str
+    url: str
+    traveller_title: str  # the role of every traveller of a trips collection
+
+    def intro(self):
+        """Return the first paragraph of the collection's dataset source."""
+        return (
+            f"{self.title}, as published by the {PUBLISHER} at {self.url}; "
+            "public domain (CC0 1.0). "
+            "One line per record: [record id] dates · traveller · country, city — the "
+            "record's description or remarks as the Office of the Historian gives them."
+        )
+
+
+DATASETS = {
+    VISITS: Dataset(
+        "visits",
+        "Visits by Foreign Leaders and Heads of State to the United States",
+        f"{BASE_URL}/visits",
+        "",
+    ),
+    PRESIDENT_TRIPS: Dataset(
+        "president travels",
+        "Travels Abroad of the President of the United States",
+        f"{BASE_URL}/travels/president",
+        "President",
+    ),
+    SECRETARY_TRIPS: Dataset(
+        "secretary travels",
+        "Travels Abroad of the Secretary of State",
+        f"{BASE_URL}/travels/secretary",
+        "Secretary of State",
+    ),
+}
 
 
 class RecordError(ValueError):
@@ -223,3 +270,68 @@ def read_collection(paths, collection, *, base=None):
             records.append(record)
     records.sort(key=lambda record: (record.start, int(record.record_id)))
     return records, problems
+
+
+def body_line(record):
+    """Return the line of a dataset source's body that stands for one record."""
+    place = record.country_name + (f", {record.city}" if record.city else "")
+    line = f"[{record.external_id}] {record.date_label()} · {record.traveller} · {place}"
+    return f"{line} — {record.text}" if record.text else line
+
+
+def dataset_body(dataset, records, old_body="", *, keep=frozenset()):
+    """Return the body of a collection's dataset source: an introduction, a line per record.
+
+    A line of `old_body` stays for a record not among `records` (left out this time) and for
+    the ids in `keep` (claims a curator edited), so that every claim still quotes the body.
+    """
+    lines = {}
+    for line in old_body.splitlines():
+        if line.startswith("[hsg-") and "]" in line:
+            lines[line[1 : line.index("]")]] = line
+    for record in records:
+        if record.external_id not in keep or record.external_id not in lines:
+            lines[record.external_id] = body_line(record)
+    ordered = sorted(lines, key=lambda key: int(key.rsplit(":", 1)[1]))
+    return dataset.intro() + "\n\n" + "\n".join(lines[key] for key in ordered)
+
+
+@dataclass
+class CollectionStats:
+    """What an import did with one collection's records (visits and their claims)."""
+
+    label: str
+    records: int = 0
+    counts: Counter = field(default_factory=Counter)
+
+    def line(self):
+        c = self.counts
+        return (
+            f"created {c['created']:,}, updated {c['updated']:,}, unchanged {c['unchanged']:,}, "
+            f"conflicts {c['conflicts']:,}, reported {c['reported']:,}"
+        )
+
+
+@dataclass
+class ImportResult:
+    """What one run of the import did, for its summary."""
+
+    collections: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # records and files left out
+    conflicts: list = field(default_factory=list)  # curators' edits kept
+    totals: Counter = field(default_factory=Counter)  # actors, aliases, roles, sources, claims
+    seconds: float = 0.0
+
+    @property
+    def created(self):
+        """Return how many rows of any kind the import created."""
+        return sum(stats.counts["created"] for stats in self.collections) + sum(
+            n for key, n in self.totals.items() if key.endswith("created")
+        )
+
+    @property
+    def updated(self):
+        """Return how many rows of any kind the import changed."""
+        return sum(stats.counts["updated"] for stats in self.collections) + sum(
+            n for key, n in self.totals.items() if key.endswith(("updated", "extended"))
+        )

@@ -480,3 +480,37 @@ def test_the_repositorys_copy_of_the_data_parses_whole():
     assert counts == {VISITS: 3264, PRESIDENT_TRIPS: 832, SECRETARY_TRIPS: 3439}
     assert (DATA_DIR / "visits" / "LICENSE.md").is_file()
     assert (DATA_DIR / "travels" / "LICENSE.md").is_file()
+
+
+def test_a_curators_edit_of_a_claim_is_kept_and_its_quote_stays_in_the_source(dataset):
+    dataset.write_visits(
+        "2010.xml",
+        visit_xml("2933", "Prime Minister Imran Khan"),
+        visit_xml("2934", "President Khaltmaa Battulga", "mongolia", "Mongolia"),
+    )
+    dataset.run()
+    claim = Claim.objects.get(external_id="hsg-visit:2933")
+    claim.summary = "The visit was an official working visit, the first of his term."
+    claim.save()
+    dataset.write_visits(
+        "2010.xml",
+        visit_xml(
+            "2933",
+            "Prime Minister Imran Khan",
+            description="Official Working Visit. Met with President Trump.",
+            modified="2022-01-01T10:00:00-05:00",
+        ),
+    )  # and record 2934 is gone from the file
+
+    result = dataset.run()
+
+    claim.refresh_from_db()
+    assert claim.summary == "The visit was an official working visit, the first of his term."
+    assert claim.quote == "Official Working Visit."
+    claim.full_clean()  # its quote still occurs in the source's body
+    assert any("hsg-visit:2933" in line and "its claim" in line for line in result.conflicts)
+    # The visit itself was not edited: it takes the new record.
+    assert result.collections[0].counts["updated"] == 1
+    kept = Claim.objects.get(external_id="hsg-visit:2934")
+    kept.full_clean()
+    assert Visit.objects.filter(external_id="hsg-visit:2934").exists()
