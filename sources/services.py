@@ -38,16 +38,20 @@ class DuplicateSourceError(ArticleImportError):
         )
 
 
+def _size(size):
+    return filesizeformat(size).replace("\xa0", " ")
+
+
 def size_limit_text():
     """Return the article size limit as people read it ("2.0 MB")."""
-    return filesizeformat(settings.ARTICLE_MAX_BYTES)
+    return _size(settings.ARTICLE_MAX_BYTES)
 
 
 def check_size(size, what):
     """Raise ArticleImportError when `size` bytes exceed the article size limit."""
     if size > settings.ARTICLE_MAX_BYTES:
         raise ArticleImportError(
-            f"{what} is {filesizeformat(size)}; the limit is {size_limit_text()} "
+            f"{what} is {_size(size)}; the limit is {size_limit_text()} "
             f"({settings.ARTICLE_MAX_BYTES:,} bytes). Import a shorter text."
         )
 
@@ -240,7 +244,9 @@ def _mentions(text, names_by_key):
     }
     found = {}
     for key, names in names_by_key.items():
-        candidates = [n for n in names if _words(n) and " ".join(_words(n)) in present]
+        candidates = [
+            n for n in dict.fromkeys(names) if _words(n) and " ".join(_words(n)) in present
+        ]
         if not candidates:
             continue
         acronyms = [n for n in candidates if _is_acronym(n)]
@@ -259,18 +265,26 @@ def suggest_links(source) -> dict:
     Each suggested object carries `matched_names`, the names or keywords found.
     """
     text = normalise(source.body)
-    aliases = ActorAlias.objects.exclude(actor__mentioned_in=source).order_by()
-    actor_names = (
+    # One query for every name and alias, carrying what a suggestion shows of its actor.
+    aliases = (
+        ActorAlias.objects.exclude(actor__mentioned_in=source)
+        .order_by()
+        .values_list("actor", "name", "actor__name", "actor__kind")
+    )
+    rows = (
         Actor.objects.exclude(mentioned_in=source)
         .order_by()
-        .values_list("pk", "name")
-        .union(aliases.values_list("actor", "name"), all=True)
+        .annotate(shown=models.F("name"))
+        .values_list("pk", "name", "shown", "kind")
+        .union(aliases, all=True)
     )
-    names = {}
-    for pk, name in actor_names:
+    names, actors = {}, {}
+    for pk, name, shown, kind in rows:
         names.setdefault(pk, []).append(normalise(name))
+        if pk not in actors:
+            # Other fields load on access, as with .only().
+            actors[pk] = Actor.from_db(rows.db, ["id", "name", "kind"], [pk, shown, kind])
     actor_found = _mentions(text, names)
-    actors = Actor.objects.in_bulk(list(actor_found)) if actor_found else {}
 
     issues = {issue.pk: issue for issue in Issue.objects.exclude(sources=source)}
     keywords = {
