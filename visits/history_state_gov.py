@@ -307,8 +307,9 @@ class CollectionStats:
     def line(self):
         c = self.counts
         return (
-            f"created {c['created']:,}, updated {c['updated']:,}, unchanged {c['unchanged']:,}, "
-            f"conflicts {c['conflicts']:,}, reported {c['reported']:,}"
+            f"created {c['created']:,}, linked {c['linked']:,}, updated {c['updated']:,}, "
+            f"unchanged {c['unchanged']:,}, conflicts {c['conflicts']:,}, "
+            f"reported {c['reported']:,}"
         )
 
 
@@ -332,6 +333,9 @@ class ImportResult:
     @property
     def updated(self):
         """Return how many rows of any kind the import changed."""
-        return sum(stats.counts["updated"] for stats in self.collections) + sum(
+        changed = sum(
+            stats.counts["updated"] + stats.counts["linked"] for stats in self.collections
+        )
+        return changed + sum(
             n for key, n in self.totals.items() if key.endswith(("updated", "extended"))
         )

@@ -426,9 +426,9 @@ def test_the_command_shows_progress_and_a_summary(pakistan_visits):
     )
 
     assert "visits: 4/4 records (" in out.getvalue()
-    assert "visits: 4 records — created 4, updated 0, unchanged 0" in out.getvalue()
+    assert "visits: 4 records — created 4, linked 0, updated 0, unchanged 0" in out.getvalue()
     assert "president travels: 1 records — created 1" in out.getvalue()
-    assert "visits: 4 records — created 0, updated 0, unchanged 4" in second.getvalue()
+    assert "visits: 4 records — created 0, linked 0, updated 0, unchanged 4" in second.getvalue()
     assert "0 rows created, 0 updated" in second.getvalue()
     assert err.getvalue() == ""
 
@@ -514,3 +514,40 @@ def test_a_curators_edit_of_a_claim_is_kept_and_its_quote_stays_in_the_source(da
     kept = Claim.objects.get(external_id="hsg-visit:2934")
     kept.full_clean()
     assert Visit.objects.filter(external_id="hsg-visit:2934").exists()
+
+
+def test_a_visit_a_curator_entered_is_linked_to_its_record_not_duplicated(dataset):
+    pakistan = factories.CountryFactory(name="Pakistan", slug="pakistan")
+    united_states = factories.CountryFactory(name="United States", slug="united-states")
+    imran = factories.ActorFactory(name="Imran Khan", slug="imran-khan", country=pakistan)
+    curated = factories.VisitFactory(
+        title="Imran Khan visits Washington",
+        visitor=imran,
+        origin=pakistan,
+        destination=united_states,
+        start_date=datetime.date(2019, 7, 21),
+        end_date=datetime.date(2019, 7, 23),
+        summary="A curator's summary.",
+    )
+    dataset.write_visits("2010.xml", visit_xml("2933", "Prime Minister Imran Khan"))
+
+    result = dataset.run()
+
+    assert Visit.objects.filter(visitor=imran).count() == 1
+    curated.refresh_from_db()
+    assert curated.external_id == "hsg-visit:2933"
+    assert (curated.title, curated.summary) == (
+        "Imran Khan visits Washington",
+        "A curator's summary.",
+    )
+    assert curated.claims.get().quote == "Official Working Visit."
+    assert curated.sources.get().external_id == "hsg-dataset:visit"
+    assert result.collections[0].counts["linked"] == 1
+    # Later changes of the record are the curator's to take.
+    dataset.write_visits(
+        "2010.xml",
+        visit_xml("2933", "Prime Minister Imran Khan", modified="2022-01-01T10:00:00-05:00"),
+    )
+    second = dataset.run()
+    assert second.collections[0].counts["conflicts"] == 1
+    assert any("was entered by a curator" in line for line in second.conflicts)
