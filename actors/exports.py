@@ -9,9 +9,14 @@ class ActorExporter(ListExporter):
     name = "actors"
     columns = ("slug", "name", "kind", "country", "aliases", "description", "url")
 
+    many = {"alias_names": "aliases"}
+
     def __init__(self, request):
         super().__init__(request)
         self.url = url_maker(request, "actors:detail", "slug")
+
+    def prepare(self, queryset):
+        return queryset.select_related("country")
 
     def row(self, actor):
         country = actor.country if actor.country_id and actor.country.is_published else None
@@ -20,7 +25,7 @@ class ActorExporter(ListExporter):
             actor.name,
             actor.get_kind_display(),
             country.name if country else "",
-            [alias.name for alias in actor.aliases.all()],
+            actor.alias_names,
             actor.description,
             self.url(actor.slug),
         ]

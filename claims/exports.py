@@ -25,9 +25,16 @@ class ClaimExporter(ListExporter):
         "disputed_by",
     )
 
+    many = {"actor_names": "actors", "issue_names": "issues", "disputer_names": "disputed_by"}
+
     def __init__(self, request):
         super().__init__(request)
         self.url = url_maker(request, "claims:detail", "pk")
+
+    def prepare(self, queryset):
+        return queryset.select_related("source", "speaker", "visit").defer(
+            "source__raw_text", "source__body", "source__search_vector"
+        )
 
     def row(self, claim):
         source = claim.source
@@ -38,13 +45,13 @@ class ClaimExporter(ListExporter):
             claim.get_kind_display(),
             claim.get_status_display(),
             claim.speaker.name if claim.speaker else "",
-            [actor.name for actor in claim.actors.all()],
-            [issue.name for issue in claim.issues.all()],
+            claim.actor_names,
+            claim.issue_names,
             claim.visit.title if claim.visit else "",
             source.title,
             source.publisher,
             iso(source.published_date),
             public_url(source.url),
             self.url(claim.pk),
-            [actor.name for actor in claim.disputed_by.all()],
+            claim.disputer_names,
         ]

@@ -8,6 +8,7 @@ cursor in chunks, each chunk with its prefetches, so a large export never sits i
 import csv
 import datetime
 import json
+from collections import defaultdict
 
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -48,14 +49,26 @@ def iso(value):
 
 
 class ListExporter:
-    """Base exporter: `columns` and `row(obj)`; yields the header then one row per object."""
+    """Base exporter: `columns` and `row(obj)`; yields the header then one row per object.
+
+    Rows are read in chunks through one server-side cursor. For each chunk, every relation
+    named in `many` is read in two queries (the links, then the public names), and each object
+    gets a plain list of names: no model instance or related manager per linked row, which
+    keeps a million-row export cheap in memory and in time.
+    """
 
     #: The download's file name, without extension.
     name = "export"
     columns: tuple[str, ...] = ()
+    #: {attribute to set: many-to-many or reverse relation whose names the rows show}.
+    many: dict[str, str] = {}
 
     def __init__(self, request):
         self.request = request
+
+    def prepare(self, queryset):
+        """Return `queryset` with the joins a row needs (no prefetches: see `many`)."""
+        return queryset
 
     def row(self, obj):
         """Return the cells of one object, in `columns` order (lists for multi-valued cells)."""
@@ -64,8 +77,60 @@ class ListExporter:
     def iterate_list(self, queryset):
         """Yield the header, then a row per object, reading `queryset` in chunks."""
         yield list(self.columns)
-        for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+        chunk = []
+        for obj in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
+            chunk.append(obj)
+            if len(chunk) == CHUNK_SIZE:
+                yield from self._rows(chunk)
+                chunk = []
+        if chunk:
+            yield from self._rows(chunk)
+
+    def _rows(self, chunk):
+        model = type(chunk[0])
+        ids = [obj.pk for obj in chunk]
+        for attribute, relation in self.many.items():
+            names = linked_names(model, relation, ids)
+            for obj in chunk:
+                setattr(obj, attribute, names.get(obj.pk, []))
+        for obj in chunk:
             yield self.row(obj)
+
+
+def linked_names(model, relation, ids):
+    """Return {id: [names]} of the public rows linked to each of `ids` through `relation`.
+
+    Two queries: the links by owner id (an index lookup), then the names of the public
+    targets among them.
+    """
+    field = model._meta.get_field(relation)
+    target_model = field.related_model
+    if field.many_to_many:
+        through = field.remote_field.through
+        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = list(
+            through.objects.filter(**{f"{owner}_id__in": ids}).values_list(
+                f"{owner}_id", f"{target}_id"
+            )
+        )
+        targets = target_model._default_manager.filter(pk__in={t for _o, t in links})
+        if hasattr(targets, "published"):
+            targets = targets.published()
+        names = dict(targets.values_list("pk", "name"))
+        pairs = [
+            (owner_id, names[target_id]) for owner_id, target_id in links if target_id in names
+        ]
+    else:  # a reverse foreign key, e.g. an actor's aliases
+        foreign_key = field.field.name
+        pairs = target_model._default_manager.filter(**{f"{foreign_key}_id__in": ids}).values_list(
+            f"{foreign_key}_id", "name"
+        )
+    result = defaultdict(list)
+    for owner_id, name in pairs:
+        result[owner_id].append(name)
+    for values in result.values():
+        values.sort(key=str.casefold)
+    return result
 
 
 class _Echo:

@@ -1,6 +1,7 @@
 """A source's body as escaped HTML paragraphs, each claim's quote highlighted and anchored."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
@@ -13,14 +14,15 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 @dataclass
 class Quote:
-    """A passage to highlight: its anchor id, the text to find, the note it links to."""
+    """A passage to highlight: its anchor id, the text to find, what its marker's title says."""
 
     anchor: str
     text: str
     title: str = ""
-    note_url: str = ""
+    key: object = None
     number: int = 0
     found: bool = False
+    end: int = -1
 
 
 def _paragraph_ranges(body):
@@ -54,70 +56,86 @@ def locate(body, fragments):
     return positions
 
 
-def highlight_body(body, quotes):
+def highlight_body(body, quotes, note_url=None):
     """Return `body` as safe HTML paragraphs with every found quote in <mark id=anchor>.
 
     Overlapping quotes are each marked over their own extent (nested spans split into
     segments); a quote split over paragraphs is marked in each, anchored at its start.
-    Sets `found` on each quote and numbers the quotes in reading order (unfound ones last).
+    Sets `found` on each quote and numbers the quotes in reading order (unfound ones last);
+    `note_url(quote)`, called once they are numbered, gives the link of each quote's marker.
     """
     body = body or ""
     spans = []
     for quote, position in zip(quotes, locate(body, [q.text for q in quotes]), strict=True):
         quote.found = position is not None
         if position:
+            quote.end = position[1]
             spans.append((position[0], position[1], quote))
     spans.sort(key=lambda span: (span[0], span[1]))
     for number, (_start, _end, quote) in enumerate(spans, start=1):
         quote.number = number
     for number, quote in enumerate((q for q in quotes if not q.found), start=len(spans) + 1):
         quote.number = number
-    boundaries = {0, len(body)}
-    for start, end, _quote in spans:
-        boundaries.update((start, end))
+    cuts = {0, len(body)}
+    starts, ends = defaultdict(list), defaultdict(list)
+    for index, (start, end, _quote) in enumerate(spans):
+        cuts.update((start, end))
+        starts[start].append(index)
+        ends[end].append(index)
     paragraphs = _paragraph_ranges(body)
+    paragraph_starts = {start for start, _end in paragraphs}
+    paragraph_ends = {end for _start, end in paragraphs}
     for start, end in paragraphs:
-        boundaries.update((start, end))
-    cuts = sorted(boundaries)
-    anchored = set()
-    html = []
-    for para_start, para_end in paragraphs:
-        pieces = []
-        points = [cut for cut in cuts if para_start <= cut <= para_end]
-        for seg_start, seg_end in zip(points, points[1:], strict=False):
-            text = body[seg_start:seg_end]
-            covering = [
-                quote for start, end, quote in spans if start <= seg_start and seg_end <= end
-            ]
-            if not covering:
-                pieces.append(_escaped(text))
-                continue
-            opening = [quote for quote in covering if quote.anchor not in anchored]
-            anchored.update(quote.anchor for quote in opening)
-            mark_id = opening[0].anchor if opening else ""
-            extra_anchors = "".join(
-                format_html('<span id="{}" class="quote-anchor"></span>', quote.anchor)
-                for quote in opening[1:]
-            )
-            closing = "".join(
-                format_html(
-                    '<a class="quote-ref" href="{}" title="{}">{}</a>',
-                    quote.note_url,
-                    quote.title,
-                    quote.number,
-                )
-                for start, end, quote in spans
-                if end == seg_end and quote in covering and quote.note_url
-            )
-            pieces.append(
-                format_html(
-                    '<mark class="quote{}"{}>{}{}</mark>{}',
-                    " quote-overlap" if len(covering) > 1 else "",
-                    format_html(' id="{}"', mark_id) if mark_id else "",
-                    mark_safe(extra_anchors),  # noqa: S308 - built with format_html
-                    mark_safe(_escaped(text)),  # noqa: S308 - escaped above
-                    mark_safe(closing),  # noqa: S308 - built with format_html
-                )
-            )
-        html.append(format_html("<p>{}</p>", mark_safe("".join(pieces))))  # noqa: S308
+        cuts.update((start, end))
+    cuts = sorted(cuts)
+    links = {quote.anchor: note_url(quote) for _s, _e, quote in spans} if note_url else {}
+
+    # One sweep over the cut points: `active` holds the quotes covering the current segment.
+    active, anchored, html, pieces = {}, set(), [], None
+    for position, cut in enumerate(cuts):
+        for index in ends.get(cut, ()):
+            active.pop(index, None)
+        if cut in paragraph_ends and pieces is not None:
+            html.append(format_html("<p>{}</p>", mark_safe("".join(pieces))))  # noqa: S308
+            pieces = None
+        if cut in paragraph_starts:
+            pieces = []
+        for index in starts.get(cut, ()):
+            active[index] = spans[index][2]
+        if pieces is None or position + 1 == len(cuts):
+            continue
+        segment_end = cuts[position + 1]
+        text = _escaped(body[cut:segment_end])
+        if not active:
+            pieces.append(text)
+            continue
+        pieces.append(_marked_segment(text, list(active.values()), anchored, segment_end, links))
     return mark_safe("\n".join(html))  # noqa: S308 - every paragraph is built with format_html
+
+
+def _marked_segment(text, covering, anchored, segment_end, links):
+    """Return one highlighted segment: a <mark>, anchors of quotes opening here, closing refs."""
+    opening = [quote for quote in covering if quote.anchor not in anchored]
+    anchored.update(quote.anchor for quote in opening)
+    extra_anchors = "".join(
+        format_html('<span id="{}" class="quote-anchor"></span>', quote.anchor)
+        for quote in opening[1:]
+    )
+    closing = "".join(
+        format_html(
+            '<a class="quote-ref" href="{}" title="{}">{}</a>',
+            links[quote.anchor],
+            quote.title,
+            quote.number,
+        )
+        for quote in covering
+        if links.get(quote.anchor) and quote.end == segment_end
+    )
+    return format_html(
+        '<mark class="quote{}"{}>{}{}</mark>{}',
+        " quote-overlap" if len(covering) > 1 else "",
+        format_html(' id="{}"', opening[0].anchor) if opening else "",
+        mark_safe(extra_anchors),  # noqa: S308 - built with format_html
+        mark_safe(text),  # noqa: S308 - escaped by the caller
+        mark_safe(closing),  # noqa: S308 - built with format_html
+    )

@@ -97,7 +97,7 @@ class FilteredListView(TemplateView):
         if fmt != "html":
             if not valid:
                 return error_response("Invalid filter parameters.", self.filterset.errors)
-            rows = self.prepare(self.filterset.ordered(self.filterset.qs))
+            rows = self.filterset.ordered(self.filterset.qs)
             return export_response(self.exporter_class(request), rows, fmt)
         context = self.get_context_data(valid=valid, **kwargs)
         return self.render_to_response(context, status=200 if valid else 400)

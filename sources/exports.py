@@ -1,6 +1,7 @@
 """CSV/JSON rows of the sources list."""
 
 from config.exports import ListExporter, iso, public_url, url_maker
+from sources.querysets import visit_count
 
 
 class SourceExporter(ListExporter):
@@ -16,14 +17,21 @@ class SourceExporter(ListExporter):
         "published_date",
         "language",
         "issues",
-        "visits",
+        "visit_count",
         "source_url",
         "url",
     )
 
+    many = {"issue_names": "issues"}
+
     def __init__(self, request):
         super().__init__(request)
         self.url = url_maker(request, "sources:detail", "slug")
+
+    def prepare(self, queryset):
+        return queryset.defer("raw_text", "body", "search_vector").annotate(
+            visit_count=visit_count()
+        )
 
     def row(self, source):
         return [
@@ -34,8 +42,8 @@ class SourceExporter(ListExporter):
             source.author_list,
             iso(source.published_date),
             source.language,
-            [issue.name for issue in source.issues.all()],
-            [visit.title for visit in source.visits.all()],
+            source.issue_names,
+            source.visit_count,
             public_url(source.url),
             self.url(source.slug),
         ]

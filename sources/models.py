@@ -35,13 +35,9 @@ def body_checksum(body):
 
 class SourceDocumentQuerySet(CuratedQuerySet):
     def for_list(self):
-        """Return sources without their (long) texts, with what a list or CSV row shows."""
+        """Return sources without their (long) texts, with what a list row shows."""
         return self.defer("raw_text", "body", "search_vector").prefetch_related(
-            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug")),
-            models.Prefetch(
-                "visits",
-                queryset=Visit.objects.published().only("title", "slug", "start_date"),
-            ),
+            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug"))
         )
 
 

@@ -1,5 +1,6 @@
 """Public pages of source documents."""
 
+from django.urls import reverse
 from django.views.generic import DetailView
 
 from config.facets import ChoiceFacet, ManyFacet, ValueFacet, YearFacet
@@ -8,7 +9,13 @@ from config.listing import FilteredListView
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
+from sources.querysets import visit_count
 from visits.views import issue_choices
+
+#: Claims listed beside a source's text (all of them are highlighted in it; a dataset may
+#: carry thousands, which the claims list pages through).
+NOTES_SHOWN = 200
+VISITS_SHOWN = 50
 
 
 class SourceListView(FilteredListView):
@@ -22,6 +29,9 @@ class SourceListView(FilteredListView):
     form_fields = ("q", "kind", "publisher", "issue", "year")
     facet_choice_fields = ("publisher",)
     headline_field = "body"
+
+    def prepare(self, queryset):
+        return queryset.for_list().annotate(visit_count=visit_count())
 
     def get_facets(self):
         return [
@@ -48,27 +58,35 @@ class SourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
-        # The claim model sits above sources: reached through the reverse relation.
-        claims = list(source.claims.published().for_list().order_by("pk"))
-        quotes = [
-            Quote(
-                anchor=f"claim-{claim.pk}",
-                text=claim.quote,
-                title=claim.summary,
-                note_url=f"#note-{claim.pk}",
-            )
-            for claim in claims
-        ]
-        body_html = highlight_body(source.body, quotes)
-        for claim, quote in zip(claims, quotes, strict=True):
-            claim.note_number, claim.quote_found = quote.number, quote.found
-        claims.sort(key=lambda claim: claim.note_number)
+        # Claims sit above sources: reached through the reverse relation, not imported.
+        claims = source.claims.published()
+        rows = list(claims.order_by("pk").values_list("pk", "quote", "summary"))
+        quotes = {
+            pk: Quote(anchor=f"claim-{pk}", text=quote, title=summary, key=pk)
+            for pk, quote, summary in rows
+        }
+
+        def note_url(quote):
+            if quote.number <= NOTES_SHOWN:
+                return f"#note-{quote.key}"
+            return reverse("claims:detail", kwargs={"pk": quote.key})
+
+        body_html = highlight_body(source.body, list(quotes.values()), note_url)
+        shown = [pk for pk, quote in quotes.items() if quote.number <= NOTES_SHOWN]
+        notes = list(claims.for_list().filter(pk__in=shown))
+        for claim in notes:
+            claim.note_number = quotes[claim.pk].number
+            claim.quote_found = quotes[claim.pk].found
+        notes.sort(key=lambda claim: claim.note_number)
+        visits = source.visits.published()
         context.update(
             body_html=body_html,
-            claims=claims,
+            claims=notes,
+            claim_count=len(rows),
             citations=list(source.citations.all()),
-            visits=list(source.visits.published().for_list()),
+            visits=list(visits.order_by("-start_date", "pk")[:VISITS_SHOWN]),
+            visit_total=visits.count(),
             issues=list(source.issues.published().only("name", "slug")),
-            actors=list(source.actors.published().only("name", "slug")),
+            actors=list(source.actors.published().only("name", "slug")[:100]),
         )
         return context

@@ -23,9 +23,14 @@ class VisitExporter(ListExporter):
         "url",
     )
 
+    many = {"issue_names": "issues"}
+
     def __init__(self, request):
         super().__init__(request)
         self.url = url_maker(request, "visits:detail", "slug")
+
+    def prepare(self, queryset):
+        return queryset.select_related("visitor", "origin", "destination")
 
     def row(self, visit):
         return [
@@ -39,7 +44,7 @@ class VisitExporter(ListExporter):
             iso(visit.end_date),
             visit.date_precision,
             visit.get_kind_display(),
-            [issue.name for issue in visit.issues.all()],
+            visit.issue_names,
             visit.summary,
             self.url(visit.slug),
         ]
