@@ -41,12 +41,14 @@ class ArticleImportForm(forms.Form):
         label="…or upload a file",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ARTICLE_EXTENSIONS)}),
-        help_text=f"A .txt, .md or .html file in UTF-8 (or UTF-16 with a byte-order mark), "
-        f"at most {size_limit_text()}.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "A .txt, .md or .html file in UTF-8 (or UTF-16 with a byte-order mark), "
+            f"at most {size_limit_text()}."
+        )
         for name in OVERRIDE_FIELDS:
             model_field = SourceDocument._meta.get_field(name)
             field = model_field.formfield(required=False)
