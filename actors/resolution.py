@@ -312,6 +312,16 @@ class ActorResolver:
         self._pending_actors, self._pending_aliases = [], []
 
 
+def last_day(value, precision):
+    """Return the last day a partial date stands for ("2021" at year precision: 31 Dec)."""
+    if precision == DatePrecision.YEAR:
+        return datetime.date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        following = datetime.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+    return value
+
+
 class RoleBook:
     """Positions held, found or made from dated mentions ("Prime Minister" in July 2019)."""
 
@@ -348,7 +358,7 @@ class RoleBook:
                 role.organisation_id in (org_id, None)
                 and role.start_date is not None
                 and role.start_date <= start
-                and (role.end_date is None or role.end_date >= end)
+                and (role.end_date is None or last_day(role.end_date, role.date_precision) >= end)
             ):
                 return role
         nearby = [

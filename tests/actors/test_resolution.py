@@ -158,3 +158,34 @@ def test_countries_are_found_by_the_datas_slug_and_new_names_kept_as_aliases(pak
     assert made is again
     assert Actor.objects.get(slug="sri-lanka").name == "Sri Lanka"
     assert list(ActorAlias.objects.filter(actor=made).values_list("name", flat=True)) == ["Ceylon"]
+
+
+def test_a_role_known_to_the_year_covers_the_whole_year(pakistan):
+    afghanistan = factories.CountryFactory(name="Afghanistan", slug="afghanistan")
+    ghani = factories.ActorFactory(name="Ashraf Ghani", country=afghanistan)
+    seed_role = factories.ActorRoleFactory(
+        actor=ghani,
+        title="President",
+        organisation=afghanistan,
+        start_date=D(2014, 1, 1),
+        end_date=D(2021, 1, 1),
+        date_precision="year",
+    )
+
+    role = RoleBook().role_for(ghani, "President", afghanistan, D(2021, 6, 25), D(2021, 6, 25))
+
+    assert role == seed_role
+    assert role.end_date == D(2021, 1, 1)
+
+
+def test_honorifics_do_not_split_a_leader_in_two(pakistan):
+    kuwait = factories.CountryFactory(name="Kuwait", slug="kuwait")
+
+    found = resolve(
+        "Sheikh Sabah al-Ahmed al-Jaber al-Sabah",
+        "Sheik Sabah al-Ahmed al-Jaber al-Sabah",
+        "Sabah Al-Ahmed Al-Jaber Al-Sabah",
+        country=kuwait,
+    )
+
+    assert len({actor.pk for actor in found}) == 1
