@@ -8,6 +8,7 @@ what points at the merged actor to the kept one, so a new app's links move too.
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from django.db import models, transaction
 
@@ -20,6 +21,7 @@ DUPLICATE_THRESHOLD = 0.85
 WORD_THRESHOLD = 0.75
 
 
+@lru_cache(maxsize=65536)  # the same words meet again and again across pairs
 def _word_similarity(word, other):
     if word == other:
         return 1.0
