@@ -72,8 +72,9 @@ def footer_start(paragraphs):
     sizes = [len(text) for text in paragraphs]
     total, seen = sum(sizes), 0
     for index, text in enumerate(paragraphs):
-        if seen >= total / 2 and any(p.match(normalise(text)) for p in END_MARKERS):
-            closes_author_box = normalise(text).lower().lstrip("+ ").startswith("posts")
+        plain = normalise(text)
+        if seen >= total / 2 and any(pattern.match(plain) for pattern in END_MARKERS):
+            closes_author_box = plain.lower().lstrip("+ ").startswith("posts")
             if closes_author_box and index and len(paragraphs[index - 1]) <= _AUTHOR_BOX_CHARS:
                 return index - 1  # "+ posts" ends a box whose first line is the author's name
             return index

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from config.text import normalise
 from sources import markup
 from sources.boilerplate import footer_start, is_boilerplate
-from sources.metadata import FrontMatter, parse_date, read_front_matter
+from sources.metadata import read_front_matter
 
 
 @dataclass
@@ -264,6 +264,19 @@ def _title_from_body(body):
     return f"{title}…" if len(body.split()) > 12 else title
 
 
+def _mark_gaps(paragraphs):
+    """Drop boilerplate paragraphs, marking the paragraph after each as following a gap."""
+    out, gap = [], False
+    for paragraph in paragraphs:
+        if is_boilerplate(paragraph.text):
+            gap = True
+            continue
+        paragraph.gap_before = paragraph.gap_before or gap
+        gap = False
+        out.append(paragraph)
+    return out
+
+
 def parse_article(raw_text: str, *, filename: str = "") -> ParsedArticle:
     """Return the article's cleaned body, its metadata and its citations."""
     text = _prepare(raw_text or "")
@@ -301,26 +314,3 @@ def parse_article(raw_text: str, *, filename: str = "") -> ParsedArticle:
         body=body,
         citations=citations,
     )
-
-
-def _mark_gaps(paragraphs):
-    """Drop boilerplate paragraphs, marking the paragraph after each as following a gap."""
-    out, gap = [], False
-    for paragraph in paragraphs:
-        if is_boilerplate(paragraph.text):
-            gap = True
-            continue
-        paragraph.gap_before = paragraph.gap_before or gap
-        gap = False
-        out.append(paragraph)
-    return out
-
-
-__all__ = [
-    "FrontMatter",
-    "ParsedArticle",
-    "ParsedCitation",
-    "ends_sentence",
-    "parse_date",
-    "parse_article",
-]

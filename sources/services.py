@@ -172,13 +172,15 @@ def source_import(
         raise DuplicateSourceError(existing) from None
     for name, values in many.items():
         getattr(source, name).add(*values)
-    Citation.objects.bulk_create(_citations(source, parsed))
+    for citation in _citations(source, parsed):
+        citation.save()  # one by one, so that each note has its history row
     return source
 
 
 def _citations(source, parsed):
     citations = []
-    for position, parsed_citation in enumerate(parsed.citations, start=1):
+    notes = [note for note in parsed.citations if note.text.strip()]
+    for position, parsed_citation in enumerate(notes, start=1):
         citation = Citation(
             source=source,
             label=parsed_citation.label,
@@ -231,30 +233,27 @@ def _pattern(names, *, fold):
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
+def _occurs(name, text, folded):
+    acronym = _is_acronym(name)
+    return _pattern([name], fold=not acronym).search(text if acronym else folded) is not None
+
+
 def _mentions(text, names_by_key):
     """Return {key: (count, names found)} for keys with a name that occurs in the text."""
     folded = text.casefold()
-    words = re.findall(r"\w+", folded)
-    longest = max((len(_words(n)) for names in names_by_key.values() for n in names), default=0)
-    # Every run of up to `longest` words in the text: a cheap test before any regex is built.
-    present = {
-        " ".join(words[start : start + size])
-        for size in range(1, min(longest, 8) + 1)
-        for start in range(len(words) - size + 1)
-    }
+    # The text's words: a cheap test of each name before any regex is built.
+    present = set(re.findall(r"\w+", folded))
     found = {}
     for key, names in names_by_key.items():
-        candidates = [
-            n for n in dict.fromkeys(names) if _words(n) and " ".join(_words(n)) in present
-        ]
-        if not candidates:
-            continue
-        acronyms = [n for n in candidates if _is_acronym(n)]
-        others = [n for n in candidates if not _is_acronym(n)]
-        count = len(_pattern(others, fold=True).findall(folded)) if others else 0
-        count += len(_pattern(acronyms, fold=False).findall(text)) if acronyms else 0
-        if count:
-            found[key] = (count, candidates)
+        candidates = [n for n in dict.fromkeys(names) if _words(n) and set(_words(n)) <= present]
+        matched = [n for n in candidates if _occurs(n, text, folded)]
+        if matched:
+            acronyms = [n for n in matched if _is_acronym(n)]
+            others = [n for n in matched if not _is_acronym(n)]
+            # One pattern per case rule, longest name first: "Imran Khan" is not also "Khan".
+            count = len(_pattern(others, fold=True).findall(folded)) if others else 0
+            count += len(_pattern(acronyms, fold=False).findall(text)) if acronyms else 0
+            found[key] = (count, matched)
     return found
 
 

@@ -65,7 +65,7 @@ def test_pasting_an_article_imports_it_and_opens_its_change_page(editor_client, 
     assert source.history.get().history_user == editor
 
 
-def test_uploading_a_seed_file_imports_it_with_its_citations(editor_client):
+def test_uploading_a_seed_file_imports_it_with_its_citations(editor_client, editor):
     (path,) = SEEDS.glob("002_*.txt")
     upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")
 
@@ -77,6 +77,7 @@ def test_uploading_a_seed_file_imports_it_with_its_citations(editor_client):
     assert source.publisher == "ISSI"
     assert source.raw_text == seed("002")
     assert source.citations.count() == 6
+    assert {c.history.get().history_user for c in source.citations.all()} == {editor}
 
 
 def test_metadata_filled_in_the_form_replaces_what_the_text_says(editor_client):
