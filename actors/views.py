@@ -121,10 +121,11 @@ class ActorDetailView(DetailView):
         visits, verb = (made, "made") if actor.kind == ActorKind.PERSON else (received, "received")
         return stacked_bar_chart(
             chartdata.per_year_by_relation(visits, "start_date"),
+            distinct=chartdata.year_totals(visits, "start_date"),
             chart_id="actor-visits",
             title=f"Visits {verb} by {actor.name} per year, by issue",
             muted=(chartdata.NO_ISSUE,),
-            note="A visit on several issues counts under each.",
+            note="A visit on several issues counts under each; the dark mark counts it once.",
         )
 
     def timeline(self, actor, made, received):
@@ -143,4 +144,9 @@ class ActorDetailView(DetailView):
                         "kind": kind,
                     }
                 )
-        return timeline_chart(points, chart_id="actor-timeline", title=f"Visits of {actor.name}")
+        return timeline_chart(
+            points,
+            chart_id="actor-timeline",
+            title=f"Visits of {actor.name}",
+            legend=(("made", "Visits made"), ("received", "Visits received")),
+        )

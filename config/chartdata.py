@@ -24,6 +24,11 @@ def per_year(queryset, date_field, label):
     return [(row["chart_year"], label, row["n"]) for row in rows]
 
 
+def year_totals(queryset, date_field):
+    """Return {year: number of rows}: one aggregate query."""
+    return {year: count for year, _label, count in per_year(queryset, date_field, "")}
+
+
 def per_year_by_choice(queryset, date_field, choice_field):
     """Return (year, choice label, count) rows: one aggregate query."""
     labels = dict(queryset.model._meta.get_field(choice_field).choices)

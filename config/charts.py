@@ -16,19 +16,18 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B07800", "#4A90C2")
 OTHER_COLOUR = "#8A939B"
 MUTED_COLOUR = "#C3C9CE"
 
-WIDTH, HEIGHT = 720, 260
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 40, 10, 12, 28
+WIDTH, HEIGHT = 960, 280
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 10, 14, 32
 
 
-def nice_ceiling(value):
-    """Return a round number ≥ `value` (1, 2, 2.5 or 5 times a power of ten) for an axis."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return int(step * power) if step * power >= 1 else step * power
-    return 10 * power
+def axis_step(maximum, ticks=4):
+    """Return a whole, round step (1, 2, 5 × 10ⁿ) giving about `ticks` intervals up to `maximum`."""
+    raw = max(1.0, maximum / ticks)
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power:
+            return int(factor * power)
+    return int(10 * power)
 
 
 def _plural(count, unit):
@@ -67,8 +66,13 @@ def stacked_bar_chart(
     muted=(),
     other_label="Other issues",
     note="",
+    distinct=None,
 ):
-    """Return HTML with an SVG stacked bar chart of (year, series, count) rows, or ''."""
+    """Return HTML with an SVG stacked bar chart of (year, series, count) rows, or ''.
+
+    When one item may count under several series (a visit on two issues), `distinct` gives
+    {year: number of items}: a dark mark on each bar shows it, and the table lists it.
+    """
     rows = [(int(year), label, count) for year, label, count in rows if year and count]
     if not rows:
         return ""
@@ -79,7 +83,9 @@ def stacked_bar_chart(
     first, last = min(counts), max(counts)
     years = list(range(first, last + 1))
     totals = {year: sum(counts[year].values()) for year in years}
-    top = nice_ceiling(max(totals.values()))
+    items = {year: (distinct or totals).get(year, 0) for year in years}
+    step = axis_step(max(totals.values()))
+    top = step * math.ceil(max(totals.values()) / step)
 
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
@@ -88,10 +94,9 @@ def stacked_bar_chart(
     baseline = MARGIN_TOP + plot_h
 
     parts = []
-    for tick in range(5):
-        value = top * tick / 4
-        y = baseline - plot_h * tick / 4
-        label = f"{value:g}"
+    for value in range(0, top + 1, step):
+        y = baseline - plot_h * value / top
+        label = f"{value:,}"
         parts.append(
             format_html(
                 '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
@@ -100,12 +105,12 @@ def stacked_bar_chart(
                 WIDTH - MARGIN_RIGHT,
                 f"{y:.1f}",
                 f"{y:.1f}",
-                MARGIN_LEFT - 6,
-                f"{y + 4:.1f}",
+                MARGIN_LEFT - 8,
+                f"{y + 5:.1f}",
                 label,
             )
         )
-    label_every = max(1, math.ceil(40 / slot))
+    label_every = max(1, math.ceil(48 / slot))
     for index, year in enumerate(years):
         x = MARGIN_LEFT + index * slot + (slot - bar_w) / 2
         y = baseline
@@ -129,20 +134,34 @@ def stacked_bar_chart(
                     _plural(count, unit),
                 )
             )
+        if distinct and items[year]:
+            mark_y = baseline - plot_h * items[year] / top
+            parts.append(
+                format_html(
+                    '<line class="total-mark" x1="{}" x2="{}" y1="{}" y2="{}">'
+                    "<title>{}: {} in all</title></line>",
+                    f"{x - 2:.1f}",
+                    f"{x + bar_w + 2:.1f}",
+                    f"{mark_y:.1f}",
+                    f"{mark_y:.1f}",
+                    year,
+                    _plural(items[year], unit),
+                )
+            )
         if (year - first) % label_every == 0:
             parts.append(
                 format_html(
                     '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
                     f"{x + bar_w / 2:.1f}",
-                    baseline + 18,
+                    baseline + 22,
                     year,
                 )
             )
-    busiest = max(years, key=lambda year: totals[year])
+    busiest = max(years, key=lambda year: items[year])
     description = (
         f"{unit[1].capitalize()} per year from {first} to {last}, stacked by "
         f"{', '.join(label for label, _ in series)}. "
-        f"Busiest year: {busiest} ({_plural(totals[busiest], unit)})."
+        f"Busiest year: {busiest} ({_plural(items[busiest], unit)})."
     )
     svg = format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
@@ -170,16 +189,24 @@ def stacked_bar_chart(
         ((colour, label) for label, colour in series),
     )
     return format_html(
-        '<figure class="chart-figure" aria-labelledby="{}-caption">{}'
+        '<figure class="chart-figure" aria-labelledby="{}-caption">'
+        '<div class="chart-scroll" tabindex="0" role="region" aria-label="Chart">{}</div>'
         '<figcaption id="{}-caption"><strong>{}</strong> {}'
-        '<ul class="legend">{}</ul></figcaption>{}</figure>',
+        '<ul class="legend">{}{}</ul></figcaption>{}</figure>',
         chart_id,
         svg,
         chart_id,
         title,
         note,
         legend,
-        _data_table(years, counts, series, totals, unit),
+        format_html(
+            '<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">'
+            '<rect y="5" width="12" height="2.5" fill="#1c232b"/></svg>All {} (each once)</li>',
+            unit[1],
+        )
+        if distinct
+        else "",
+        _data_table(years, counts, series, items, unit),
     )
 
 
@@ -211,10 +238,11 @@ def _data_table(years, counts, series, totals, unit):
     )
 
 
-def timeline_chart(points, *, chart_id, title):
+def timeline_chart(points, *, chart_id, title, legend=()):
     """Return an SVG timeline of visits: one linked, titled dot per visit; '' when none.
 
-    `points` are dicts with `date` (a date), `label` (what the dot's title says) and `url`.
+    `points` are dicts with `date` (a date), `label` (what the dot's title says), `url` and
+    `kind` (a CSS class); `legend` names the kinds: [(kind, label)].
     """
     points = [point for point in points if point.get("date")]
     if not points:
@@ -263,7 +291,7 @@ def timeline_chart(points, *, chart_id, title):
             (
                 f"{20 + plot_w * (_year_start(year) - _year_start(first)).days / span_days:.1f}",
                 axis_y,
-                axis_y + 18,
+                axis_y + 20,
                 year,
             )
             for year in range(first, last + 1, step)
@@ -271,11 +299,12 @@ def timeline_chart(points, *, chart_id, title):
     )
     description = f"{len(points)} visits from {first} to {last - 1}; each dot links to its visit."
     return format_html(
-        '<figure class="chart-figure timeline"><svg class="chart" viewBox="0 0 {} {}" '
-        'role="group" aria-labelledby="{}-title {}-desc">'
+        '<figure class="chart-figure timeline">'
+        '<div class="chart-scroll" tabindex="0" role="region" aria-label="Timeline">'
+        '<svg class="chart" viewBox="0 0 {} {}" role="group" aria-labelledby="{}-title {}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}'
-        '<line class="axis" x1="20" x2="{}" y1="{}" y2="{}"/>{}</svg>'
-        "<figcaption><strong>{}</strong> {}</figcaption></figure>",
+        '<line class="axis" x1="20" x2="{}" y1="{}" y2="{}"/>{}</svg></div>'
+        '<figcaption><strong>{}</strong> {}<ul class="legend">{}</ul></figcaption></figure>',
         WIDTH,
         height,
         chart_id,
@@ -291,6 +320,16 @@ def timeline_chart(points, *, chart_id, title):
         mark_safe("".join(shapes)),  # noqa: S308 - every shape is built with format_html
         title,
         description,
+        format_html_join(
+            "",
+            '<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">'
+            '<circle class="{}" cx="6" cy="6" r="5"/></svg>{}</li>',
+            (
+                (kind, label)
+                for kind, label in legend
+                if any(point.get("kind") == kind for point in points)
+            ),
+        ),
     )
 
 

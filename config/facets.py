@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from config.filtering import related_model
+from config.filtering import label_field, related_model
 
 
 @dataclass
@@ -55,7 +55,7 @@ def _named(target, counts):
     names = {
         pk: (slug, name)
         for pk, slug, name in target.objects.filter(pk__in=[pk for pk, _n in counts]).values_list(
-            "pk", "slug", "name"
+            "pk", "slug", label_field(target)
         )
     }
     return [(*names[pk], count) for pk, count in counts if pk in names]

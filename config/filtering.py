@@ -154,6 +154,12 @@ class YearField(forms.Field):
         return check_year(str(value).strip())
 
 
+def label_field(model):
+    """Return the field that names a row of `model` to a reader ("name", else "title")."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return "name" if "name" in names else "title"
+
+
 def related_model(model, path):
     """Return the model reached from `model` by following the `__`-separated `path`."""
     for name in path.split("__"):
@@ -187,7 +193,11 @@ class SlugFilter(ListFilter):
 
     def value_labels(self, model, values):
         target = related_model(model, self.field_name)
-        names = dict(target.objects.published().filter(slug__in=values).values_list("slug", "name"))
+        names = dict(
+            target.objects.published()
+            .filter(slug__in=values)
+            .values_list("slug", label_field(target))
+        )
         return {value: names.get(value, value) for value in values}
 
 

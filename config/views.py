@@ -43,10 +43,11 @@ class HomeView(TemplateView):
         context["issues"] = list(Issue.objects.published().only("name", "slug"))
         context["chart"] = stacked_bar_chart(
             chartdata.per_year_by_relation(visits, "start_date"),
+            distinct=chartdata.year_totals(visits, "start_date"),
             chart_id="home-visits",
             title="Visits per year, by issue",
             muted=(chartdata.NO_ISSUE,),
-            note="A visit on several issues counts under each.",
+            note="A visit on several issues counts under each; the dark mark counts it once.",
         )
         return context
 

@@ -210,7 +210,7 @@ def build_corpus(extra=0):
     )
     c.draft_national = ActorFactory(name="Ayesha Raza", slug="ayesha-raza", country=c.draft_country)
     ActorAliasFactory(actor=c.imran, name="PM Khan")
-    ActorRoleFactory(
+    c.prime_minister = ActorRoleFactory(
         actor=c.imran,
         title="Prime Minister",
         organisation=c.pakistan,
@@ -254,6 +254,7 @@ def build_corpus(extra=0):
         end_date=datetime.date(2019, 7, 23),
         destination=c.us,
         city="Washington",
+        visitor_role=c.prime_minister,
     )
     c.kabul = visit(
         "Imran Khan visits Kabul",

@@ -1,0 +1,106 @@
+"""What a reader does in a browser: filter through the form, follow a claim, download a CSV."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def corpus(transactional_db):
+    return factories.build_corpus()
+
+
+def card_titles(page):
+    return sorted(page.locator(".results .card-title").all_inner_texts())
+
+
+def test_filter_visits_by_leader_and_issue_through_the_form(page, live_server, corpus):
+    page.goto(f"{live_server.url}/visits/")
+    form = page.locator("form.filter-form")
+
+    form.get_by_label("Leader").select_option("imran-khan")
+    form.get_by_label("Issue").select_option(label="Afghanistan")
+    form.get_by_role("button", name="Apply filters").click()
+
+    page.wait_for_url(re.compile(r"leader=imran-khan"))
+    assert "issue=afghanistan" in page.url
+    assert "=&" not in page.url and not page.url.endswith("=")  # empty fields dropped
+    assert card_titles(page) == [
+        "Imran Khan in Tashkent",
+        "Imran Khan visits Kabul",
+        "Imran Khan visits Washington",
+    ]
+    chips = page.locator(".chips .chip").all_inner_texts()
+    assert any("Imran Khan" in chip for chip in chips)
+    assert any("Afghanistan" in chip for chip in chips)
+
+    form = page.locator("form.filter-form")
+    form.get_by_label("Year", exact=True).fill("2020")
+    form.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"year=2020"))
+    assert card_titles(page) == ["Imran Khan visits Kabul"]
+    assert page.locator(".result-count").inner_text().startswith("1 result")
+
+
+def test_follow_a_claim_to_its_highlighted_quote(page, live_server, corpus):
+    claim = corpus.claim_mediation
+    page.goto(f"{live_server.url}{corpus.washington.get_absolute_url()}")
+
+    page.locator(f'a[href$="#claim-{claim.pk}"]').first.click()
+
+    page.wait_for_url(re.compile(rf"{corpus.source.get_absolute_url()}#claim-{claim.pk}$"))
+    quote = page.locator(f"mark#claim-{claim.pk}")
+    assert quote.inner_text().startswith("Trump offered to mediate on Kashmir.")
+    assert quote.is_visible()
+    box = quote.bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"]  # scrolled into view
+    # The targeted quote stands out from the other highlighted quotes.
+    outline = quote.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline == "solid"
+    # The pasted script in the article is text, not code.
+    assert "<script>alert('x')</script>" in page.locator(".body-text").inner_text()
+
+
+def test_download_a_csv_of_the_filtered_list(page, live_server, corpus):
+    page.goto(f"{live_server.url}/visits/?leader=imran-khan&year=2020")
+    shown = card_titles(page)
+
+    with page.expect_download() as download_info:
+        page.locator(".export-links").get_by_role("link", name="CSV").click()
+    download = download_info.value
+
+    assert download.suggested_filename == "visits.csv"
+    text = download.path().read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert (
+        sorted(row["title"] for row in rows)
+        == shown
+        == [
+            "Imran Khan at Davos",
+            "Imran Khan visits Kabul",
+        ]
+    )
+    assert {row["visitor"] for row in rows} == {"Imran Khan"}
+    assert all(row["url"].startswith(live_server.url) for row in rows)
+
+
+def test_screenshots_of_the_main_pages(live_server, corpus, screenshot):
+    if not screenshot.enabled:
+        pytest.skip("set SCREENSHOTS=1 to save screenshots under tests/screenshots/")
+    pages = {
+        "home": "/",
+        "visits": "/visits/?issue=afghanistan",
+        "visit": corpus.washington.get_absolute_url(),
+        "source": corpus.source.get_absolute_url(),
+        "actor": corpus.imran.get_absolute_url(),
+        "claims": "/claims/",
+    }
+    for name, path in pages.items():
+        for saved in screenshot(f"{live_server.url}{path}", name):
+            assert saved.stat().st_size > 5_000

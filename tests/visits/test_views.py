@@ -1,0 +1,204 @@
+"""The visits and issues pages as a reader sees them."""
+
+import re
+
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+#: Queries of each page, whatever the number of rows (pinned at two sizes below).
+VISIT_LIST_QUERIES = 13  # count, page, issues; 5 facets (8); issue and country options (2)
+VISIT_LIST_FILTERED_QUERIES = 15  # the same, and the names of the chosen leader and issue
+VISIT_DETAIL_QUERIES = 9
+ISSUE_LIST_QUERIES = 2
+ISSUE_DETAIL_QUERIES = 12
+
+
+@pytest.fixture
+def corpus():
+    return factories.build_corpus()
+
+
+def html(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_list_shows_count_cards_and_download_links_that_keep_the_filters(client, corpus):
+    page = html(client.get("/visits/?leader=imran-khan&sort=date"))
+
+    assert "<strong>4</strong> results" in page
+    assert page.index("Imran Khan visits Washington") < page.index("Imran Khan in Tashkent")
+    assert 'href="?leader=imran-khan&amp;sort=date&amp;format=csv"' in page
+    assert 'href="?leader=imran-khan&amp;sort=date&amp;format=json"' in page
+    # Dates no more precise than known.
+    assert "21–23 July 2019" in page
+
+
+def test_facets_count_the_current_results_and_link_to_add_or_remove_a_filter(client, corpus):
+    page = html(client.get("/visits/?leader=imran-khan"))
+
+    issue_facet = page.split('id="facet-issue"', 1)[1].split("</section>", 1)[0]
+    # Imran Khan's four visits: three on Afghanistan, two on Kashmir (drafts not counted).
+    assert re.search(
+        r'href="\?leader=imran-khan&amp;issue=afghanistan">.*?Afghanistan</span> '
+        r'<span class="count">3</span>',
+        issue_facet,
+    )
+    assert re.search(r'Kashmir</span> <span class="count">2</span>', issue_facet)
+    assert "SECRETDRAFT" not in issue_facet
+    # The active leader is shown ticked, its link removes it.
+    leader_facet = page.split('id="facet-leader"', 1)[1].split("</section>", 1)[0]
+    assert 'class="facet-link active" href="?"' in leader_facet
+    assert "Asim Munir" not in leader_facet
+
+
+def test_following_a_facet_link_gives_the_count_it_showed(client, corpus):
+    page = html(client.get("/visits/?issue=afghanistan"))
+    link, count = re.search(
+        r'href="(\?issue=afghanistan&amp;year=2020)">.*?<span class="count">(\d+)</span>', page
+    ).groups()
+
+    narrowed = html(client.get("/visits/" + link.replace("&amp;", "&")))
+
+    assert f"<strong>{count}</strong> result" in narrowed
+
+
+def test_active_filters_show_as_removable_chips(client, corpus):
+    page = html(client.get("/visits/?leader=imran-khan&issue=afghanistan&year=2020"))
+
+    chips = re.findall(r'<a class="chip" href="([^"]+)" aria-label="Remove filter ([^"]+)"', page)
+    assert chips == [
+        ("?issue=afghanistan&amp;year=2020", "Leader: Imran Khan"),
+        ("?leader=imran-khan&amp;year=2020", "Issue: Afghanistan"),
+        ("?leader=imran-khan&amp;issue=afghanistan", "Year: 2020"),
+    ]
+    assert "Clear all" in page
+
+
+def test_pagination_keeps_the_filters(client, corpus):
+    for number in range(30):
+        factories.VisitFactory(
+            visitor=corpus.munir, title=f"Munir trip {number}", issues=[corpus.issues["ttp"]]
+        )
+
+    first = html(client.get("/visits/?leader=asim-munir"))
+    second = html(client.get("/visits/?leader=asim-munir&page=2"))
+
+    assert "<strong>32</strong> results" in first
+    assert first.count('class="card"') == 25
+    assert 'href="?leader=asim-munir&amp;page=2" rel="next"' in first
+    assert second.count('class="card"') == 7
+    assert html(client.get("/visits/?leader=asim-munir&page=99")).count('class="card"') == 7
+    assert html(client.get("/visits/?leader=asim-munir&page=x")).count('class="card"') == 25
+
+
+def test_submitting_the_form_with_empty_fields_redirects_to_a_clean_url(client, corpus):
+    response = client.get("/visits/?q=&leader=imran-khan&issue=&year=&kind=")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/visits/?leader=imran-khan"
+
+
+def test_form_offers_the_top_leaders_and_every_issue(client, corpus):
+    page = html(client.get("/visits/"))
+    leader_select = page.split('name="leader"', 1)[1].split("</select>", 1)[0]
+
+    assert '<option value="imran-khan">Imran Khan (4)</option>' in leader_select
+    assert "secretdraft" not in leader_select.lower()
+    assert '<option value="cpec">CPEC</option>' in page
+
+
+def test_visit_page_answers_when_where_who_and_whom_they_met(client, corpus):
+    page = html(client.get(corpus.washington.get_absolute_url()))
+
+    assert "21–23 July 2019" in page
+    assert "Washington" in page and "United States" in page
+    assert ">Imran Khan</a>, Prime Minister (Pakistan)" in page
+    assert ">Donald Trump</a>" in page  # the host
+    assert "SECRETDRAFT" not in page  # a draft participant, a draft issue
+
+
+def test_visit_page_shows_dates_only_as_precisely_as_known(client, corpus):
+    page = html(client.get(corpus.munir_us.get_absolute_url()))
+    other = html(client.get(corpus.munir_kabul.get_absolute_url()))
+
+    assert '<time datetime="2023-12">December 2023</time>' in page
+    assert "1 December" not in page
+    assert '<time datetime="2020">2020</time>' in other
+
+
+def test_visit_page_groups_claims_by_issue_with_status_and_who_denied(client, corpus):
+    page = html(client.get(corpus.washington.get_absolute_url()))
+    claims = page.split('id="claims-heading"', 1)[1]
+    groups = re.findall(r'<h3 id="group-\d+">(?:<a [^>]+>)?([^<]+)', claims)
+
+    # The visit's own issues first, in their order; each claim under each of its issues.
+    assert groups == ["Afghanistan", "Aid", "Kashmir"]
+    kashmir = claims.split('href="/issues/kashmir/">Kashmir</a> <span class="count-pill">2', 1)[1]
+    kashmir = kashmir.split("</section>", 1)[0]
+    assert kashmir.count('class="card claim"') == 2
+    assert '<span class="badge status-denied">Denied</span>' in kashmir
+    assert "Denied by <a" in kashmir and ">India</a>" in kashmir
+    assert f'href="{corpus.source.get_absolute_url()}#claim-{corpus.claim_mediation.pk}"' in page
+    assert "SECRETDRAFT" not in page
+
+
+@pytest.mark.parametrize("extra", [2, 30])
+def test_visit_list_runs_the_same_queries_at_any_size(client, django_assert_num_queries, extra):
+    factories.build_corpus(extra=extra)
+
+    with django_assert_num_queries(VISIT_LIST_QUERIES):
+        client.get("/visits/")
+    with django_assert_num_queries(VISIT_LIST_FILTERED_QUERIES):
+        client.get("/visits/?leader=imran-khan&issue=aid&year=2019")
+
+
+@pytest.mark.parametrize("extra", [2, 30])
+def test_visit_page_runs_the_same_queries_at_any_size(client, django_assert_num_queries, extra):
+    corpus = factories.build_corpus(extra=extra)
+    for _number in range(extra):
+        factories.ClaimFactory(
+            source=corpus.source,
+            visit=corpus.washington,
+            quote="Aid worth",
+            issues=[corpus.issues["aid"]],
+            actors=[corpus.trump],
+        )
+
+    with django_assert_num_queries(VISIT_DETAIL_QUERIES):
+        response = client.get(corpus.washington.get_absolute_url())
+    # Four cards for the corpus's claims (one is under two issues), one per added claim.
+    assert response.content.decode().count('class="card claim"') == 4 + extra
+
+
+def test_issue_list_counts_public_visits_and_claims(client, corpus):
+    page = html(client.get("/issues/"))
+
+    afghanistan = page.split(">Afghanistan</a></h3>", 1)[1].split("</li>", 1)[0]
+    assert ">5 visits</a>" in afghanistan  # drafts and visits with draft parents left out
+    assert ">2 claims</a>" in afghanistan
+    assert "SECRETDRAFT" not in page
+
+
+def test_issue_page_shows_visits_and_claims_over_time(client, corpus):
+    page = html(client.get(corpus.issues["kashmir"].get_absolute_url()))
+
+    assert "Visits on Kashmir per year" in page
+    assert "Claims on Kashmir per year, by status" in page
+    assert "Imran Khan visits Washington" in page and "Imran Khan at Davos" in page
+    assert "Trump offered to mediate." in page
+    assert 'href="/visits/?issue=kashmir"' in page
+    assert "SECRETDRAFT" not in page
+
+
+@pytest.mark.parametrize("extra", [2, 30])
+def test_issue_pages_run_the_same_queries_at_any_size(client, django_assert_num_queries, extra):
+    corpus = factories.build_corpus(extra=extra)
+
+    with django_assert_num_queries(ISSUE_LIST_QUERIES):
+        client.get("/issues/")
+    with django_assert_num_queries(ISSUE_DETAIL_QUERIES):
+        client.get(corpus.issues["aid"].get_absolute_url())
