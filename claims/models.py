@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
-from config.text import contains_normalised
+from config.text import normalise
 from sources.models import SourceDocument
 from visits.models import Issue, Visit
 
@@ -142,7 +142,8 @@ class Claim(CuratedModel):
         """Raise ValidationError unless the quote occurs in the source's body."""
         if not self.source_id or not self.quote:
             return
-        if not contains_normalised(self.source.body, self.quote):
+        quote = normalise(self.quote)
+        if not quote or quote not in self.source.normalised_body:
             message = (
                 "This quote does not occur in the body of “%(source)s”. Copy it exactly from "
                 "the source (quote marks, dashes and line breaks may differ)."

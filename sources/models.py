@@ -108,6 +108,15 @@ class SourceDocument(CuratedModel):
         return reverse("sources:detail", kwargs={"slug": self.slug})
 
     @property
+    def normalised_body(self):
+        """Return the body as quotes are compared with it (memoised until the body changes)."""
+        cached = getattr(self, "_normalised_body", None)
+        if cached is None or cached[0] is not self.body:
+            cached = (self.body, normalise(self.body))
+            self._normalised_body = cached
+        return cached[1]
+
+    @property
     def author_list(self):
         """Return the authors as a list."""
         return [name.strip() for name in self.authors.split(";") if name.strip()]
