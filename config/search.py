@@ -9,7 +9,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -122,10 +122,14 @@ def has_search_vector(model):
 
 
 def order_by_rank(queryset, text):
-    """Return `queryset` ordered by relevance to `text`, best first (PostgreSQL only)."""
-    return queryset.annotate(search_rank=SearchRank("search_vector", _search_query(text))).order_by(
-        "-search_rank", "-pk"
-    )
+    """Return `queryset` ordered by relevance to `text`, best first (PostgreSQL only).
+
+    The stored vector is passed as a column (F): given a bare name, SearchRank would rebuild
+    a vector from its text and lose the weights that rank a title above a summary.
+    """
+    return queryset.annotate(
+        search_rank=SearchRank(F("search_vector"), _search_query(text))
+    ).order_by("-search_rank", "-pk")
 
 
 def attach_headlines(objects, text, field, *, attribute="headline", max_words=35):
