@@ -72,7 +72,10 @@ class ListField(forms.Field):
         values = value if isinstance(value, list | tuple) else [value]
         cleaned = []
         for item in values:
-            item = self.check_value(str(item).strip())
+            item = str(item).strip()
+            if "\x00" in item:
+                raise forms.ValidationError("Null characters are not allowed.", code="null")
+            item = self.check_value(item)
             if item not in cleaned:
                 cleaned.append(item)
         if len(cleaned) > MAX_VALUES:

@@ -85,7 +85,9 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        # Control characters (a NUL above all) are refused by PostgreSQL: drop them.
+        text = "".join(char for char in self.request.GET.get("q", "") if char.isprintable())
+        query = " ".join(text.split())[:MAX_QUERY_LENGTH]
         sections = []
         if query:
 
