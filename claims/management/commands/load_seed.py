@@ -2,7 +2,12 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from actors.models import Actor
+from claims.models import Claim
 from claims.seeding import SEED_DIR, SeedError, seed_load
+from config.db import analyze
+from sources.models import SourceDocument
+from visits.models import Issue, Visit
 
 
 class Command(BaseCommand):
@@ -36,6 +41,7 @@ class Command(BaseCommand):
             )
         except SeedError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
+        analyze(Actor, Issue, Visit, SourceDocument, Claim)
         if verbose:
             for line in report.lines():
                 self.stdout.write(line)
