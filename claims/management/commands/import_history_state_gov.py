@@ -4,7 +4,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from actors.models import Actor, ActorAlias, ActorRole
 from claims.history_state_gov import DATA_DIR, HistoryStateGovImport
+from claims.models import Claim
+from config.db import analyze
+from sources.models import SourceDocument
+from visits.models import Participation, Visit
 
 
 class Command(BaseCommand):
@@ -35,6 +40,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{label}: no folder at {path}")
         progress = self.stdout.write if verbosity >= 1 else None
         result = HistoryStateGovImport(visits, travels, progress=progress).run()
+        if result.created or result.updated:
+            analyze(Actor, ActorAlias, ActorRole, Visit, Participation, SourceDocument, Claim)
 
         for problem in result.problems:
             self.stderr.write(f"reported: {problem}")
