@@ -52,7 +52,7 @@ class IssueFilterSet(PublicFilterSet):
         label="Sort",
         options={
             "name": ("Name A–Z", ("name", "pk")),
-            "-visits": ("Most visits", ("-visit_count", "name")),
+            "-name": ("Name Z–A", ("-name", "-pk")),
         },
     )
     default_sort = "name"

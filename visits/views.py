@@ -131,11 +131,11 @@ class IssueListView(FilteredListView):
     title = "Issues"
     paginate_by = 100
 
-    def get_base_queryset(self):
-        return querysets.with_counts(Issue.objects.published())
-
     def prepare(self, queryset):
-        return queryset
+        return queryset.select_related("parent")
+
+    def decorate(self, objects):
+        return querysets.attach_counts(objects)
 
 
 class IssueDetailView(DetailView):

@@ -28,6 +28,7 @@ VISIT_COLUMNS = [
     "url",
 ]
 VISIT_EXPORT_QUERIES = 3  # the visits; their issue links; the issues' names
+ISSUE_EXPORT_QUERIES = 3  # the issues; their public visits and claims, counted
 
 
 @pytest.fixture
@@ -154,3 +155,14 @@ def test_issues_export(client, corpus):
     kashmir = next(row for row in rows if row[0] == "kashmir")
     assert kashmir[4:] == ["2", "2", "http://testserver/issues/kashmir/"]
     assert all("secretdraft" not in row[0] for row in rows)
+
+
+@pytest.mark.parametrize("extra", [2, 30])
+def test_issue_export_runs_the_same_queries_at_any_size(client, django_assert_num_queries, extra):
+    factories.build_corpus(extra=extra)
+    for number in range(extra):
+        factories.IssueFactory(name=f"Topic {number}", slug=f"topic-{number}")
+
+    with django_assert_num_queries(ISSUE_EXPORT_QUERIES):
+        rows = csv_rows(client.get("/issues/?format=csv"))
+    assert len(rows) - 1 == 5 + extra

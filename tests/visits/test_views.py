@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 VISIT_LIST_QUERIES = 13  # count, page, issues; 5 facets (8); issue and country options (2)
 VISIT_LIST_FILTERED_QUERIES = 15  # the same, and the names of the chosen leader and issue
 VISIT_DETAIL_QUERIES = 9
-ISSUE_LIST_QUERIES = 2
+ISSUE_LIST_QUERIES = 4  # count, page, the public visits and claims of the shown issues
 ISSUE_DETAIL_QUERIES = 12
 
 
