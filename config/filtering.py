@@ -50,12 +50,8 @@ class RepeatableSelect(RepeatableMixin, forms.Select):
     """A select whose options the view fills in (a facet's top values, the chosen ones)."""
 
 
-class RepeatableTextInput(RepeatableMixin, forms.TextInput):
-    pass
-
-
 class RepeatableNumberInput(RepeatableMixin, forms.NumberInput):
-    pass
+    """A number input (a year) that keeps any further values of its parameter."""
 
 
 class ListField(forms.Field):

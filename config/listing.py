@@ -20,12 +20,13 @@ class Chip:
 
     param: str
     label: str
+    value: str
     value_label: str
     remove_url: str
 
 
 def query_url(params, *, drop=("page",), **changes):
-    """Return '?…' for `params` (a QueryDict) without `drop`, with `changes` set ('' if empty).
+    """Return '?…' for `params` (a QueryDict) without `drop`, with `changes` set ('?' if none).
 
     A change set to None removes the parameter; a list sets every value.
     """
@@ -170,7 +171,7 @@ class FilteredListView(TemplateView):
     def get_chips(self):
         """Return the active filters as chips, each naming its value and linking to its removal."""
         params = self.request.GET
-        chips, self._chip_values = [], []
+        chips = []
         model = self.filterset.queryset.model
         for name, bound_filter in self.filterset.filters.items():
             if name in CONTROL_PARAMS:
@@ -185,20 +186,19 @@ class FilteredListView(TemplateView):
             )
             for value in values:
                 remaining = [item for item in values if item != value]
-                label = labels.get(value, value)
-                self._chip_values.append((name, value, label))
                 chips.append(
                     Chip(
                         param=name,
                         label=bound_filter.label or name,
-                        value_label=str(label),
+                        value=value,
+                        value_label=str(labels.get(value, value)),
                         remove_url=query_url(params, **{name: remaining or None}),
                     )
                 )
         return chips
 
     def fill_form(self, form, facets, chips):
-        """Give select fields whose options come from facets their options."""
+        """Fill the options of selects that list a facet's top values (and the chosen ones)."""
         by_param = {facet.param: facet for facet in facets}
         for name in self.facet_choice_fields:
             if name not in form.fields:
@@ -211,9 +211,9 @@ class FilteredListView(TemplateView):
             )
             known = {value for value, _label in options}
             options += [
-                (value, label)
-                for param, value, label in getattr(self, "_chip_values", [])
-                if param == name and value not in known
+                (chip.value, chip.value_label)
+                for chip in chips
+                if chip.param == name and chip.value not in known
             ]
             form.fields[name].widget.choices = [("", "Any"), *options]
 
