@@ -118,8 +118,11 @@ class ChoiceListField(ListField):
         return value
 
 
+YEAR_ATTRS = {"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric", "placeholder": "e.g. 2020"}
+
+
 class YearListField(ListField):
-    widget = RepeatableNumberInput
+    widget = RepeatableNumberInput(attrs=YEAR_ATTRS)
 
     def check_value(self, value):
         return check_year(value)
@@ -145,7 +148,7 @@ def check_year(value):
 
 
 class YearField(forms.Field):
-    widget = forms.NumberInput
+    widget = forms.NumberInput(attrs=YEAR_ATTRS)
 
     def to_python(self, value):
         if value in (None, ""):
@@ -297,6 +300,7 @@ class SearchFilter(django_filters.CharFilter):
     def __init__(self, *args, fallback_fields=(), **kwargs):
         self.fallback_fields = fallback_fields
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
