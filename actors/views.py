@@ -125,7 +125,7 @@ class ActorDetailView(DetailView):
             chart_id="actor-visits",
             title=f"Visits {verb} by {actor.name} per year, by issue",
             muted=(chartdata.NO_ISSUE,),
-            note="A visit on several issues counts under each; the dark mark counts it once.",
+            note="Each bar counts the visits of a year; its colours share them among their issues.",
         )
 
     def timeline(self, actor, made, received):

@@ -71,7 +71,8 @@ def stacked_bar_chart(
     """Return HTML with an SVG stacked bar chart of (year, series, count) rows, or ''.
 
     When one item may count under several series (a visit on two issues), `distinct` gives
-    {year: number of items}: a dark mark on each bar shows it, and the table lists it.
+    {year: number of items}: each bar is then as high as the year's items, its colours sharing
+    it out in proportion to the series' counts, whose exact numbers the titles and table give.
     """
     rows = [(int(year), label, count) for year, label, count in rows if year and count]
     if not rows:
@@ -84,8 +85,9 @@ def stacked_bar_chart(
     years = list(range(first, last + 1))
     totals = {year: sum(counts[year].values()) for year in years}
     items = {year: (distinct or totals).get(year, 0) for year in years}
-    step = axis_step(max(totals.values()))
-    top = step * math.ceil(max(totals.values()) / step)
+    # Bar heights: the items themselves when given, else the sum of the series.
+    step = axis_step(max(items.values()))
+    top = step * math.ceil(max(items.values()) / step)
 
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
@@ -114,12 +116,14 @@ def stacked_bar_chart(
     for index, year in enumerate(years):
         x = MARGIN_LEFT + index * slot + (slot - bar_w) / 2
         y = baseline
+        share = items[year] / totals[year] if totals[year] else 0
         for label, colour in series:
             count = counts[year].get(label, 0)
             if not count:
                 continue
-            height = plot_h * count / top
+            height = plot_h * count * share / top
             y -= height
+            text = f"{count} of {_plural(items[year], unit)}" if distinct else _plural(count, unit)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
@@ -131,21 +135,7 @@ def stacked_bar_chart(
                     colour,
                     year,
                     label,
-                    _plural(count, unit),
-                )
-            )
-        if distinct and items[year]:
-            mark_y = baseline - plot_h * items[year] / top
-            parts.append(
-                format_html(
-                    '<line class="total-mark" x1="{}" x2="{}" y1="{}" y2="{}">'
-                    "<title>{}: {} in all</title></line>",
-                    f"{x - 2:.1f}",
-                    f"{x + bar_w + 2:.1f}",
-                    f"{mark_y:.1f}",
-                    f"{mark_y:.1f}",
-                    year,
-                    _plural(items[year], unit),
+                    text,
                 )
             )
         if (year - first) % label_every == 0:
@@ -192,20 +182,13 @@ def stacked_bar_chart(
         '<figure class="chart-figure" aria-labelledby="{}-caption">'
         '<div class="chart-scroll" tabindex="0" role="region" aria-label="Chart">{}</div>'
         '<figcaption id="{}-caption"><strong>{}</strong> {}'
-        '<ul class="legend">{}{}</ul></figcaption>{}</figure>',
+        '<ul class="legend">{}</ul></figcaption>{}</figure>',
         chart_id,
         svg,
         chart_id,
         title,
         note,
         legend,
-        format_html(
-            '<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">'
-            '<rect y="5" width="12" height="2.5" fill="#1c232b"/></svg>All {} (each once)</li>',
-            unit[1],
-        )
-        if distinct
-        else "",
         _data_table(years, counts, series, items, unit),
     )
 

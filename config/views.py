@@ -47,7 +47,7 @@ class HomeView(TemplateView):
             chart_id="home-visits",
             title="Visits per year, by issue",
             muted=(chartdata.NO_ISSUE,),
-            note="A visit on several issues counts under each; the dark mark counts it once.",
+            note="Each bar counts the visits of a year; its colours share them among their issues.",
         )
         return context
 

@@ -3,6 +3,8 @@
 import datetime
 import re
 
+import pytest
+
 from config.charts import axis_step, stacked_bar_chart, timeline_chart
 
 
@@ -16,27 +18,40 @@ def test_stacked_bars_with_titles_legend_and_numbers():
 
     chart = str(
         stacked_bar_chart(
-            rows,
-            chart_id="c",
-            title="Visits per year",
-            muted=("None",),
-            distinct={2019: 2, 2021: 5},
+            rows, chart_id="c", title="Claims per year", unit=("claim", "claims"), muted=("None",)
         )
     )
 
     assert chart.startswith('<figure class="chart-figure"')
     assert 'role="img" aria-labelledby="c-title c-desc"' in chart
-    assert '<title id="c-title">Visits per year</title>' in chart
-    assert "Busiest year: 2021 (5 visits)." in chart
-    assert "<title>2019 · Kashmir: 2 visits</title>" in chart
-    assert "<title>2019 · Aid: 1 visit</title>" in chart
-    assert "<title>2021: 5 visits in all</title>" in chart
+    assert '<title id="c-title">Claims per year</title>' in chart
+    assert "Busiest year: 2021 (5 claims)." in chart
+    assert "<title>2019 · Kashmir: 2 claims</title>" in chart
+    assert "<title>2019 · Aid: 1 claim</title>" in chart
     # 2020 is drawn as an empty year between the two.
     assert re.findall(r'text-anchor="middle">(\d{4})<', chart) == ["2019", "2020", "2021"]
     legend = re.findall(r"</svg>([^<]+)</li>", chart)
-    assert legend == ["Kashmir", "Aid", "None", "All visits (each once)"]
+    assert legend == ["Kashmir", "Aid", "None"]  # the muted series last
     assert '<th scope="row">2021</th><td>1</td><td>0</td><td>4</td><td>5</td>' in chart
     assert "<script" not in chart
+
+
+def test_items_under_several_series_are_shared_out_to_the_true_height():
+    # Two visits in 2019, one on Kashmir and Aid, one on Kashmir alone: three pairs.
+    rows = [(2019, "Kashmir", 2), (2019, "Aid", 1), (2020, "Aid", 1)]
+
+    chart = str(stacked_bar_chart(rows, chart_id="c", title="Visits", distinct={2019: 2, 2020: 1}))
+
+    heights = [
+        float(h)
+        for h in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)"', chart)
+    ]
+    aid_2019, kashmir_2019, aid_2020 = heights  # series tied at two pairs: by name
+    assert kashmir_2019 + aid_2019 == pytest.approx(2 * aid_2020, abs=0.2)  # 2 visits vs 1
+    assert kashmir_2019 == pytest.approx(2 * aid_2019, abs=0.2)
+    assert "<title>2019 · Kashmir: 2 of 2 visits</title>" in chart
+    assert "<title>2019 · Aid: 1 of 2 visits</title>" in chart
+    assert '<th scope="row">2019</th><td>1</td><td>2</td><td>2</td>' in chart  # Aid, Kashmir, all
 
 
 def test_small_series_are_grouped_and_labels_escaped():
