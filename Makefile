@@ -48,3 +48,7 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Benchmarks at scale on PostgreSQL (fills BENCH_DATABASE_URL to 100k visits / 1M claims first).
+bench: install-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,492 @@
+"""The benchmark: public pages, search, the 1M-claim CSV export, admin changelists and the import.
+
+Runs on one PostgreSQL database and measures each page next to the limit — the time of that page's
+own SQL run directly, and COPY for the export. Prints a table and writes it to bench/RESULTS.md.
+
+    make bench                      # BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kb_bench
+    .venv/bin/python bench/run.py --visits 100000 --claims 1000000 --sources 100000
+
+The database is filled to the requested size first (seed, Office of the Historian data, then
+synthetic rows from manage.py generate_synthetic); an already filled database is reused.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kb_bench"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PYTHON = sys.executable
+
+
+def configure(url):
+    """Point Django at the benchmark database with production settings (pool on, debug off)."""
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", secrets.token_urlsafe(50)),
+        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_DB_POOL="1",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    import django
+
+    django.setup()
+
+
+def manage(*args, env=None):
+    """Run a management command in a child process; return its wall time in seconds."""
+    started = time.monotonic()
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, env=env or os.environ)
+    return time.monotonic() - started
+
+
+def fill(visits, claims, sources):
+    """Top the database up to the requested size; return the counts it then has."""
+    from claims.models import Claim
+    from sources.models import SourceDocument
+    from visits.models import Visit
+
+    manage("migrate", "-v0")
+    if not SourceDocument.objects.filter(external_id__startswith="seed:").exists():
+        manage("load_seed", "-v0")
+    if not Visit.objects.filter(external_id__startswith="hsg-").exists():
+        manage("import_history_state_gov", "-v0")
+    missing = {
+        "visits": visits - Visit.objects.count(),
+        "claims": claims - Claim.objects.count(),
+        "sources": sources - SourceDocument.objects.count(),
+    }
+    if any(value > 0 for value in missing.values()):
+        seed = 100 + int(time.time()) % 10000
+        print(f"filling: {missing} (synthetic seed {seed})", flush=True)
+        manage(
+            "generate_synthetic",
+            *[f"--{name}={max(value, 1)}" for name, value in missing.items()],
+            f"--seed={seed}",
+        )
+    return {
+        "visits": Visit.objects.count(),
+        "claims": Claim.objects.count(),
+        "sources": SourceDocument.objects.count(),
+    }
+
+
+def timings(function, runs, warmup=2):
+    """Return the list of wall times of `runs` calls (after `warmup` calls)."""
+    for _ in range(warmup):
+        function()
+    result = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        result.append(time.perf_counter() - started)
+    return result
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def ms(value):
+    return f"{value * 1000:.0f}"
+
+
+def page_and_sql(client, path, runs):
+    """Return (server times, own-SQL times, query count) of one page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        if response.streaming:
+            for _ in response.streaming_content:
+                pass
+
+    server = timings(get, runs)
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def run_sql():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+
+    return server, timings(run_sql, runs), len(statements)
+
+
+def sample_filters():
+    """Return realistic filter values: the busiest leader's busiest year and issue, etc."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from claims.models import Claim
+    from visits.models import Issue, Visit
+
+    visits = Visit.objects.published()
+    top = (
+        visits.filter(issues__isnull=False)
+        .values("visitor__slug", "issues__slug")
+        .annotate(year=ExtractYear("start_date"), n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    issue = Issue.objects.published().annotate(n=Count("claims")).order_by("-n").first()
+    claims = Claim.objects.published().count()
+    return {
+        "leader": top["visitor__slug"],
+        "year": top["year"],
+        "visit_issue": top["issues__slug"],
+        "claim_issue": issue.slug,
+        "deep_page": max(2, claims // 50 // 2),
+    }
+
+
+def public_pages(client, runs, filters):
+    """Measure the public list pages; return table rows."""
+    pages = [
+        (
+            "visits: leader+year+issue",
+            f"/visits/?leader={filters['leader']}&year={filters['year']}&issue={filters['visit_issue']}",
+        ),
+        ("visits: first page", "/visits/"),
+        ("visits: deep page", "/visits/?page=1000"),
+        ("claims: issue+status", f"/claims/?issue={filters['claim_issue']}&status=disputed"),
+        ("claims: first page", "/claims/"),
+        ("claims: deep page", f"/claims/?page={filters['deep_page']}"),
+        ("sources: first page", "/sources/"),
+        ("actors: first page", "/actors/"),
+    ]
+    rows = []
+    for label, path in pages:
+        server, sql, queries = page_and_sql(client, path, runs)
+        median, own = statistics.median(server), statistics.median(sql)
+        rows.append(
+            [
+                label,
+                path,
+                ms(median),
+                ms(p95(server)),
+                ms(own),
+                f"{median / own:.1f}×" if own else "–",
+                str(queries),
+            ]
+        )
+        print(
+            f"  {label:28} median {ms(median):>6} ms  p95 {ms(p95(server)):>6} ms  "
+            f"own SQL {ms(own):>6} ms  ({queries} queries)",
+            flush=True,
+        )
+    return rows
+
+
+def search(client, runs):
+    queries = ["kabul", "kashmir mediation", '"prime minister" -trump']
+    rows = []
+    for text in queries:
+        path = "/search/?" + urllib.parse.urlencode({"q": text})
+        server, _, _ = page_and_sql(client, path, runs)
+        rows.append([text, ms(statistics.median(server)), ms(p95(server))])
+        print(
+            f"  search {text!r:28} median {ms(statistics.median(server))} ms  "
+            f"p95 {ms(p95(server))} ms",
+            flush=True,
+        )
+    return rows
+
+
+def admin_pages(client, runs):
+    pages = [
+        ("claims: first page", "/admin/claims/claim/"),
+        ("claims: filtered", "/admin/claims/claim/?status__exact=disputed&kind__exact=allegation"),
+        ("claims: searched", "/admin/claims/claim/?q=kabul"),
+        ("visits: first page", "/admin/visits/visit/"),
+        (
+            "visits: filtered",
+            "/admin/visits/visit/?kind__exact=state&publication_status__exact=published",
+        ),
+        ("visits: searched", "/admin/visits/visit/?q=sharif"),
+    ]
+    rows = []
+    for label, path in pages:
+        server, _, queries = page_and_sql(client, path, runs)
+        rows.append([label, ms(statistics.median(server)), ms(p95(server)), str(queries)])
+        print(f"  admin {label:24} median {ms(statistics.median(server))} ms", flush=True)
+    return rows
+
+
+def copy_claims():
+    """Return (rows, seconds) of COPY of the claims export's columns, straight from PostgreSQL."""
+    import psycopg
+    from django.db import connection
+
+    from bench.copy_sql import claims_export_sql
+
+    sql = claims_export_sql()
+    settings = connection.settings_dict
+    dsn = (
+        f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} "
+        f"user={settings['USER']}"
+        + (f" password={settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    )
+    rows, started = 0, time.monotonic()
+    with (
+        psycopg.connect(dsn) as conn,
+        conn.cursor() as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy,
+    ):
+        for block in copy:
+            rows += bytes(block).count(b"\n")
+    return rows - 1, time.monotonic() - started
+
+
+def export_through_gunicorn(url):
+    """Return (rows, seconds, first byte seconds, peak MB of the worker) of the claims CSV."""
+    import csv
+
+    port = 8799
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "900",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        worker = _children(server.pid)[0]
+        started = time.monotonic()
+        reply = urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/?format=csv", timeout=900)
+        first = reply.read(1)
+        first_byte = time.monotonic() - started
+        text = io.TextIOWrapper(_Prepend(first, reply), encoding="utf-8", newline="")
+        rows = sum(1 for _ in csv.reader(text)) - 1
+        seconds = time.monotonic() - started
+        peak = _peak_megabytes(worker)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows, seconds, first_byte, peak
+
+
+class _Prepend(io.RawIOBase):
+    """A readable stream: `first` bytes, then the rest of `stream`."""
+
+    def __init__(self, first, stream):
+        self.first, self.stream = first, stream
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self.first:
+            size = len(self.first)
+            buffer[:size], self.first = self.first, b""
+            return size
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _children(pid):
+    for _ in range(100):
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            children = []
+        if children:
+            return [int(child) for child in children]
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn started no worker")
+
+
+def _peak_megabytes(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def import_speed(server_url):
+    """Return (records, seconds) of a first Office of the Historian import into a new database."""
+    base, _, _ = server_url.rpartition("/")
+    scratch = f"{base}/kb_bench_import"
+    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
+    subprocess.run(
+        ["psql", f"{base}/postgres", "-q", "-c", "DROP DATABASE IF EXISTS kb_bench_import"],
+        check=True,
+        env=env,
+    )
+    subprocess.run(
+        ["psql", f"{base}/postgres", "-q", "-c", "CREATE DATABASE kb_bench_import"],
+        check=True,
+        env=env,
+    )
+    child = {**os.environ, "DATABASE_URL": scratch}
+    manage("migrate", "-v0", env=child)
+    seconds = manage("import_history_state_gov", "-v0", env=child)
+    subprocess.run(
+        ["psql", f"{base}/postgres", "-q", "-c", "DROP DATABASE kb_bench_import"],
+        check=True,
+        env=env,
+    )
+    return 3264 + 832 + 3439, seconds
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    python = platform.python_version()
+    return f"{os.cpu_count()} × {cpu}, {memory:.0f} GiB RAM, PostgreSQL {version}, Python {python}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--visits", type=int, default=100_000)
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--sources", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--skip-import", action="store_true", help="Do not time the import.")
+    options = parser.parse_args()
+    if not options.database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("The benchmark runs on PostgreSQL: give a postgres:// --database-url.")
+
+    configure(options.database_url)
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    sizes = fill(options.visits, options.claims, options.sources)
+    print(f"data: {sizes}", flush=True)
+    public = Client()
+    admin_client = Client()
+    admin_user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin_client.force_login(admin_user)
+
+    filters = sample_filters()
+    print("public pages:", flush=True)
+    page_rows = public_pages(public, options.runs, filters)
+    print("search:", flush=True)
+    search_rows = search(public, options.runs)
+    print("admin:", flush=True)
+    admin_rows = admin_pages(admin_client, max(5, options.runs // 2))
+    print("export:", flush=True)
+    copy_rows, copy_seconds = copy_claims()
+    rows, seconds, first_byte, peak = export_through_gunicorn(options.database_url)
+    export_row = [
+        f"{rows:,}",
+        f"{rows / seconds:,.0f}",
+        f"{first_byte:.2f}",
+        f"{peak:.0f}",
+        f"{copy_rows:,}",
+        f"{copy_rows / copy_seconds:,.0f}",
+        f"{(rows / seconds) / (copy_rows / copy_seconds):.0%}",
+    ]
+    print(
+        f"  CSV {rows:,} rows in {seconds:.1f} s, first byte {first_byte:.2f} s, "
+        f"peak {peak:.0f} MB; COPY {copy_rows:,} rows in {copy_seconds:.1f} s",
+        flush=True,
+    )
+    import_row = None
+    if not options.skip_import:
+        records, import_seconds = import_speed(options.database_url)
+        import_row = [f"{records:,}", f"{import_seconds:.1f}", f"{records / import_seconds:,.0f}"]
+        print(f"  import {records:,} records in {import_seconds:.1f} s", flush=True)
+
+    report = [
+        "# Benchmark results",
+        "",
+        f"- Date: {datetime.date.today().isoformat()}",
+        f"- Machine: {machine()}",
+        f"- Data: {sizes['visits']:,} visits, {sizes['claims']:,} claims, "
+        f"{sizes['sources']:,} sources",
+        "- Server time: Django's test client in-process, production settings (pool on, debug "
+        f"off), "
+        f"{options.runs} runs after 2 warm-ups. Own SQL: the page's captured queries re-run "
+        "directly on the same connection.",
+        "- Command: `make bench` (`bench/run.py`)",
+        "",
+        "## Public list pages (ms)",
+        "",
+        table(["page", "path", "median", "p95", "own SQL", "× own SQL", "queries"], page_rows),
+        "",
+        "## Search (ms)",
+        "",
+        table(["query", "median", "p95"], search_rows),
+        "",
+        "## CSV export of every claim (through gunicorn, 1 sync worker)",
+        "",
+        table(
+            ["rows", "rows/s", "first byte s", "peak MB", "COPY rows", "COPY rows/s", "% of COPY"],
+            [export_row],
+        ),
+        "",
+        "## Admin changelists (ms)",
+        "",
+        table(["changelist", "median", "p95", "queries"], admin_rows),
+    ]
+    if import_row:
+        report += [
+            "",
+            "## Office of the Historian import (first run, empty database)",
+            "",
+            table(["records", "seconds", "records/s"], [import_row]),
+        ]
+    RESULTS.write_text("\n".join(report) + "\n")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
