@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
+from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.views.generic import TemplateView
 
 from config import search
@@ -90,7 +91,10 @@ class FilteredListView(TemplateView):
             )
         if fmt == "html" and any(value.strip() == "" for value in request.GET.values()):
             # A submitted form sends empty fields; keep shareable URLs short and clean.
-            return HttpResponseRedirect(request.path + self._clean_query(request.GET))
+            clean_url = request.path + self._clean_query(request.GET)
+            # Django refuses to redirect to a huge URL: such a request is answered as it is.
+            if len(clean_url) <= MAX_URL_REDIRECT_LENGTH:
+                return HttpResponseRedirect(clean_url)
         self.filterset = self.filterset_class(
             request.GET, queryset=self.get_base_queryset(), request=request
         )
