@@ -172,13 +172,18 @@ def attach_headlines(objects, text, field, *, attribute="headline", max_words=35
     return objects
 
 
+#: A match as the headline marks it: a start sentinel, text without sentinels, a stop sentinel.
+_MATCH = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+
+
 def _marked(snippet):
-    """Return `snippet` escaped, its sentinel-delimited matches wrapped in <mark>."""
-    escaped = escape(snippet)
-    # Unbalanced sentinels would leave a <mark> open: drop them all rather than guess.
-    if escaped.count(_START) != escaped.count(_STOP):
-        escaped = escaped.replace(_START, "").replace(_STOP, "")
-    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+    """Return `snippet` escaped, its sentinel-delimited matches wrapped in <mark>.
+
+    Only a start followed by a stop makes a mark: the same characters found in a text (pasted
+    with an article) are dropped, never left to open or close a mark of their own.
+    """
+    marked = _MATCH.sub(r"<mark>\1</mark>", escape(snippet))
+    return mark_safe(marked.replace(_START, "").replace(_STOP, ""))  # noqa: S308
 
 
 def plain_snippet(value, text, max_words=35):
