@@ -1,6 +1,10 @@
 """CSV/JSON rows of the actors list."""
 
+from actors.models import ActorKind
+from config.curation import PublicationStatus
 from config.exports import ListExporter, url_maker
+
+KINDS = dict(ActorKind.choices)
 
 
 class ActorExporter(ListExporter):
@@ -15,17 +19,16 @@ class ActorExporter(ListExporter):
         super().__init__(request)
         self.url = url_maker(request, "actors:detail", "slug")
 
-    def prepare(self, queryset):
-        return queryset.select_related("country")
+    fields = ("slug", "name", "kind", "country__name", "country__publication_status", "description")
 
     def row(self, actor):
-        country = actor.country if actor.country_id and actor.country.is_published else None
+        country_public = actor["country__publication_status"] == PublicationStatus.PUBLISHED
         return [
-            actor.slug,
-            actor.name,
-            actor.get_kind_display(),
-            country.name if country else "",
-            actor.alias_names,
-            actor.description,
-            self.url(actor.slug),
+            actor["slug"],
+            actor["name"],
+            KINDS.get(actor["kind"], actor["kind"]),
+            actor["country__name"] if country_public else "",
+            actor["alias_names"],
+            actor["description"],
+            self.url(actor["slug"]),
         ]

@@ -106,11 +106,9 @@ class ActorDetailView(DetailView):
             received_count=received.count(),
             visits_received=list(received.for_list().order_by(*newest)[:DETAIL_ROWS]),
             claims_by_count=claims_by.count(),
-            claims_by=list(claims_by.for_list().order_by("-source__published_date", "-pk")[:10]),
+            claims_by=list(claims_by.for_list().order_by("-source_date", "-pk")[:10]),
             claims_about_count=claims_about.count(),
-            claims_about=list(
-                claims_about.for_list().order_by("-source__published_date", "-pk")[:10]
-            ),
+            claims_about=list(claims_about.for_list().order_by("-source_date", "-pk")[:10]),
             visits_chart=self.visits_chart(actor, made, received),
             timeline=self.timeline(actor, made, received),
         )

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor
+from claims.filters import ClaimFilterSet
 from claims.models import Claim
 from visits.models import Issue
 
@@ -24,7 +25,12 @@ def _names(model, related_name):
 
 
 def claims_export_sql():
-    """Return one SELECT with the claims export's columns over every public claim."""
+    """Return one SELECT with the claims export's columns over every public claim.
+
+    In the export's own order (the claims list's default sort), so that both produce the same
+    rows in the same sequence.
+    """
+    sort = ClaimFilterSet.base_filters["sort"].options[ClaimFilterSet.default_sort][1]
     queryset = (
         Claim.objects.published()
         .annotate(
@@ -32,7 +38,7 @@ def claims_export_sql():
             issue_names=_names(Issue, "claims"),
             disputer_names=_names(Actor, "claims_disputed"),
         )
-        .order_by("pk")
+        .order_by(*sort)
         .values_list(
             "pk",
             "summary",

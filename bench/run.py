@@ -247,15 +247,14 @@ def copy_claims():
         f"user={settings['USER']}"
         + (f" password={settings['PASSWORD']}" if settings["PASSWORD"] else "")
     )
-    rows, started = 0, time.monotonic()
-    with (
-        psycopg.connect(dsn) as conn,
-        conn.cursor() as cursor,
-        cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy,
-    ):
-        for block in copy:
-            rows += bytes(block).count(b"\n")
-    return rows - 1, time.monotonic() - started
+    started = time.monotonic()
+    with psycopg.connect(dsn) as conn, conn.cursor() as cursor:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
+            for _block in copy:
+                pass
+        # The server's own count: a quote with a line break would fool a count of newlines.
+        rows = cursor.rowcount
+    return rows, time.monotonic() - started
 
 
 def export_through_gunicorn(url):

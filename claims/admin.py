@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims.models import Claim
-from config.curation_admin import CuratedAdmin, PublishingMixin, year_filter
+from config.curation_admin import CuratedAdmin, PublishingMixin, VersionCheckedForm, year_filter
 from sources.admin import SourceDocumentAdmin
 from sources.models import SourceDocument
 from visits.admin import VisitAdmin
@@ -28,11 +28,12 @@ class ClaimAdmin(CuratedAdmin):
         "status",
         "kind",
         year_filter("visit__start_date", title="year of visit"),
+        year_filter("source__published_date", title="year of source", parameter_name="source_year"),
         "issues",
     ]
     list_select_related = ["speaker", "visit", "source"]
     search_fields = ["summary", "quote", "source__title", "speaker__name", "visit__title"]
-    date_hierarchy = "source__published_date"
+    full_text_search = True  # on PostgreSQL: the words of the quote, summary and note
     autocomplete_fields = CLAIM_AUTOCOMPLETE
     readonly_fields = ["external_id"]
     fieldsets = [
@@ -51,6 +52,8 @@ class ClaimInline(PublishingMixin, admin.StackedInline):
     """Claims edited where a curator reads them: on their source and on their visit."""
 
     model = Claim
+    # Claims are also edited on their own page and on the other record they are inline on.
+    form = VersionCheckedForm
     extra = 0
     show_change_link = True
     autocomplete_fields = CLAIM_AUTOCOMPLETE
@@ -62,6 +65,7 @@ class ClaimInline(PublishingMixin, admin.StackedInline):
         ("actors", "issues", "disputed_by"),
         "status_note",
         "publication_status",
+        "edit_version",
     ]
     #: Sources such as a whole dataset have thousands of claims: past this, link to the list.
     max_inline_rows = 60
@@ -76,6 +80,7 @@ class ClaimOnSourceInline(ClaimInline):
         ("actors", "issues", "disputed_by"),
         "status_note",
         "publication_status",
+        "edit_version",
     ]
 
 

@@ -25,13 +25,13 @@ class ClaimFilterSet(PublicFilterSet):
     status = ChoiceFilter(field_name="status", choices=ClaimStatus.choices, label="Status")
     kind = ChoiceFilter(field_name="kind", choices=ClaimKind.choices, label="Kind of claim")
     # A claim is dated by its source: the year the source was published.
-    year = YearFilter(field_name="source__published_date", label="Year (of the source)")
+    year = YearFilter(field_name="source_date", label="Year (of the source)")
     sort = SortFilter(
         label="Sort",
         options={
-            "-date": ("Newest source first", ("-source__published_date", "-pk")),
-            "date": ("Oldest source first", ("source__published_date", "pk")),
-            "relevance": ("Best match", ("-source__published_date", "-pk")),
+            "-date": ("Newest source first", ("-source_date", "-pk")),
+            "date": ("Oldest source first", ("source_date", "pk")),
+            "relevance": ("Best match", ("-source_date", "-pk")),
         },
     )
     default_sort = "-date"

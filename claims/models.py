@@ -10,7 +10,7 @@ from actors.models import Actor
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
 from config.text import normalise
 from sources.models import SourceDocument
-from visits.models import Issue, Visit
+from visits.models import PUBLIC, Issue, Visit
 
 
 class ClaimKind(models.TextChoices):
@@ -119,17 +119,44 @@ class Claim(CuratedModel):
     external_id = models.CharField(
         max_length=100, null=True, blank=True, unique=True, editable=False
     )
+    is_public = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Published, and so are its source, visit and speaker: kept on every save.",
+    )
+    source_date = models.DateField(
+        null=True,
+        editable=False,
+        help_text="Its source's date, copied so that lists sort and filter claims by it.",
+    )
 
     public_parents = ("source", "visit", "speaker")
+    copied_fields = {"source_date": "source__published_date"}
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The stored columns follow from the recorded fields: no history of their own.
+    history = HistoricalRecords(excluded_fields=["search_vector", "is_public", "source_date"])
 
     class Meta:
         ordering = ["source", "id"]
         permissions = [publish_permission("claim", "claims")]
+        # Public lists read public rows only: partial indexes, one per filter and sort, each
+        # ending in the id so that a page is found by an index-only scan.
         indexes = [
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["visit", "status"]),
+            models.Index(fields=["source", "id"], name="claim_source_id"),
+            models.Index(fields=["source_date", "id"], condition=PUBLIC, name="claim_public_date"),
+            models.Index(
+                fields=["status", "source_date", "id"], condition=PUBLIC, name="claim_public_status"
+            ),
+            models.Index(
+                fields=["kind", "source_date", "id"], condition=PUBLIC, name="claim_public_kind"
+            ),
+            models.Index(
+                fields=["speaker", "source_date", "id"],
+                condition=PUBLIC,
+                name="claim_public_speaker",
+            ),
         ]
 
     def __str__(self):

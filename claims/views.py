@@ -27,7 +27,7 @@ class ClaimListView(FilteredListView):
             ManyFacet("issue", "Issue", relation="issues"),
             ChoiceFacet("status", "Status", path="status", choices=tuple(ClaimStatus.choices)),
             ChoiceFacet("kind", "Kind of claim", path="kind", choices=tuple(ClaimKind.choices)),
-            YearFacet("year", "Year (of the source)", path="source__published_date"),
+            YearFacet("year", "Year (of the source)", path="source_date"),
             RelationFacet("speaker", "Speaker", path="speaker"),
             ManyFacet("actor", "About", relation="actors"),
             RelationFacet("leader", "Leader (of the visit)", path="visit__visitor"),

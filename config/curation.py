@@ -1,7 +1,8 @@
 """What every curated model shares: a publication status, an edit version, timestamps, history."""
 
 from django.db import models
-from django.db.models import Q
+
+from config import visibility
 
 
 class PublicationStatus(models.TextChoices):
@@ -13,20 +14,14 @@ def public_q(model, prefix=""):
     """Return a Q matching public rows of `model`, every field looked up through `prefix`.
 
     A row is public when it is published and each parent named in `model.public_parents` is
-    public too (a nullable parent may also be absent).
+    public too (a nullable parent may also be absent). Models with parents store the answer
+    in `is_public` (kept by config.visibility), so this is one indexed column, not a join.
     """
-    query = Q(**{f"{prefix}publication_status": PublicationStatus.PUBLISHED})
-    for name in model.public_parents:
-        field = model._meta.get_field(name)
-        parent_q = public_q(field.related_model, prefix=f"{prefix}{name}__")
-        if field.null:
-            parent_q |= Q(**{f"{prefix}{name}__isnull": True})
-        query &= parent_q
-    return query
+    return visibility.stored_public_q(model, prefix)
 
 
 class CuratedQuerySet(models.QuerySet):
-    """Base QuerySet of curated models: knows what is public."""
+    """Base QuerySet of curated models: knows what is public, keeps stored visibility right."""
 
     def published(self):
         """Return rows that are published and whose parents are published too."""
@@ -35,6 +30,41 @@ class CuratedQuerySet(models.QuerySet):
     def drafts(self):
         """Return rows still in draft."""
         return self.filter(publication_status=PublicationStatus.DRAFT)
+
+    # The bulk writes bypass save(): each one brings the stored columns in step itself.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with visibility.together(self.db):
+            visibility.fill(objs)
+            created = super().bulk_create(objs, *args, **kwargs)
+            if kwargs.get("update_conflicts"):
+                visibility.cascade(self.model, [obj.pk for obj in created if obj.pk is not None])
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        names = {self.model._meta.get_field(name).attname for name in fields} | set(fields)
+        if not objs or not names & visibility.relevant_fields(self.model):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        with visibility.together(self.db):
+            visibility.fill(objs)
+            fields = [*fields, *visibility.stored_fields(self.model)]
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            visibility.cascade(self.model, [obj.pk for obj in objs])
+        return updated
+
+    def update(self, **kwargs):
+        if not set(kwargs) & visibility.relevant_fields(self.model):
+            return super().update(**kwargs)
+        with visibility.together(self.db):
+            ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            visibility.refresh_rows(self.model, ids)
+            visibility.cascade(self.model, ids)
+        return updated
+
+    update.alters_data = True
 
 
 class CuratedModel(models.Model):
@@ -68,7 +98,20 @@ class CuratedModel(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
+        relevant = visibility.relevant_fields(type(self))
+        if update_fields is not None and not set(update_fields) & relevant:
+            super().save(*args, **kwargs)
+            return
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *visibility.stored_fields(type(self))}
+        # The stored columns, the row and the rows below it change together or not at all.
+        with visibility.together():
+            visibility.fill([self])
+            super().save(*args, **kwargs)
+            if not adding:
+                visibility.cascade(type(self), [self.pk])
 
     @property
     def is_published(self):

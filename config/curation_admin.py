@@ -3,23 +3,32 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from config import paging, search
 from config.curation import PublicationStatus
+from config.filtering import related_model
 
 
-def year_filter(field_path, title="year"):
-    """Return a list filter by the year of a date field (a related path is fine)."""
+def year_filter(field_path, title="year", parameter_name="year"):
+    """Return a list filter by the year of a date field (a related path is fine).
+
+    The years offered are read from the table that holds the date (for "visit__start_date",
+    the visits), not through a join from every row of the list.
+    """
 
     class YearFilter(admin.SimpleListFilter):
-        parameter_name = "year"
-
         def lookups(self, request, model_admin):
-            dates = model_admin.model._default_manager.dates(field_path, "year", order="DESC")
+            *path, field_name = field_path.split("__")
+            model = related_model(model_admin.model, "__".join(path)) if path else None
+            model = model or model_admin.model
+            dates = model._default_manager.dates(field_name, "year", order="DESC")
             return [(str(value.year), str(value.year)) for value in dates]
 
         def queryset(self, request, queryset):
@@ -31,6 +40,7 @@ def year_filter(field_path, title="year"):
             return queryset.filter(**{f"{field_path}__year": int(value)})
 
     YearFilter.title = title
+    YearFilter.parameter_name = parameter_name
     return YearFilter
 
 
@@ -77,28 +87,39 @@ class VersionCheckedForm(forms.ModelForm):
     """Refuse to save over a change made by someone else since this form was opened."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    #: For a row without a version of its own (an alias, a citation …): the foreign key to the
+    #: curated record it belongs to, whose version is checked instead.
+    version_of = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["edit_version"].initial = self.instance.version
+        versioned = self.versioned()
+        if versioned is not None:
+            self.fields["edit_version"].initial = versioned.version
+
+    def versioned(self):
+        """Return the saved record whose version this form checks, or None for a new row."""
+        if self.instance.pk is None:
+            return None
+        return getattr(self.instance, self.version_of) if self.version_of else self.instance
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance.pk is None:
+        versioned = self.versioned()
+        if versioned is None:
             return cleaned_data
         submitted = cleaned_data.get("edit_version")
         # Lock the row until this request's transaction ends, so no save slips in between.
         current = (
-            type(self.instance)
+            type(versioned)
             ._default_manager.select_for_update()
-            .filter(pk=self.instance.pk)
+            .filter(pk=versioned.pk)
             .values_list("version", flat=True)
             .first()
         )
         if submitted is not None and submitted == current:
             return cleaned_data
-        changes = describe_changes_since(self.instance, submitted or 0) if submitted else []
+        changes = describe_changes_since(versioned, submitted or 0) if submitted else []
         # The re-shown form keeps every value typed; saving it again is a deliberate overwrite.
         self.data = self.data.copy()
         self.data[self.add_prefix("edit_version")] = current
@@ -108,10 +129,81 @@ class VersionCheckedForm(forms.ModelForm):
             "current version, then save again to replace it with yours.",
             code="stale",
             params={
-                "model": self.instance._meta.verbose_name,
+                "model": versioned._meta.verbose_name,
                 "changes": "; ".join(changes) or "the page you edited is out of date",
             },
         )
+
+
+def mark_changed(record, reason):
+    """Save `record` as changed (a new version and a history row) without touching its fields.
+
+    Called when a row it owns (an alias, a citation …) changes on a page of its own, so that a
+    form opened on the record's page before, which shows that row inline, is refused.
+    """
+    record._change_reason = reason[:100]
+    record.save(update_fields=["version", "updated_at"])
+
+
+class OwnedRowAdmin(SimpleHistoryAdmin):
+    """Admin of rows a curated record owns and shows inline (`owner_field` points to it).
+
+    A change here is checked against the owner's version and counts as a change of the owner:
+    no edit made here is lost to a form opened on the owner's page, or the other way round.
+    """
+
+    form = VersionCheckedForm
+    owner_field = ""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.version_of = self.owner_field
+        return form
+
+    def _owners(self, rows):
+        """Return the owners of `rows` as saved now (a row may be moving to another owner)."""
+        ids = {getattr(row, f"{self.owner_field}_id") for row in rows}
+        saved = self.model._default_manager.filter(pk__in=[row.pk for row in rows if row.pk])
+        ids |= set(saved.values_list(f"{self.owner_field}_id", flat=True))
+        owner_model = self.model._meta.get_field(self.owner_field).related_model
+        return list(owner_model._default_manager.filter(pk__in=ids))
+
+    def _mark_owners_changed(self, owners, verb):
+        label = self.model._meta.verbose_name.capitalize()
+        for owner in owners:
+            mark_changed(owner, f"{label} {verb} on its own page")
+
+    def save_model(self, request, obj, form, change):
+        owners = self._owners([obj])
+        super().save_model(request, obj, form, change)
+        self._mark_owners_changed(owners, "changed" if change else "added")
+
+    def delete_model(self, request, obj):
+        owners = self._owners([obj])
+        super().delete_model(request, obj)
+        self._mark_owners_changed(owners, "deleted")
+
+    def delete_queryset(self, request, queryset):
+        rows = list(queryset)
+        owners = self._owners(rows)
+        super().delete_queryset(request, queryset)
+        self._mark_owners_changed(owners, "deleted")
+
+
+class ApproximateCount(int):
+    """A row count that is the planner's estimate: shows as "about 950,000"."""
+
+    def __str__(self):
+        return f"about {paging.about(self)}"
+
+
+class EstimatedCountPaginator(Paginator):
+    """Changelist pages counted exactly up to a bound, estimated beyond (no full count)."""
+
+    @cached_property
+    def count(self):
+        count, exact = paging.bounded_count(self.object_list)
+        return count if exact else ApproximateCount(count)
 
 
 class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
@@ -121,6 +213,19 @@ class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    #: Search the row's stored full-text vector on PostgreSQL (a GIN index) rather than
+    #: substrings of `search_fields` through joins, which reads every row of a big table.
+    full_text_search = False
+
+    def get_search_results(self, request, queryset, search_term):
+        if self.full_text_search and search.is_postgres() and search_term.strip():
+            query = search.prefix_query(search_term)
+            if query is None:
+                return queryset.none(), False
+            return queryset.filter(search_vector=query), False
+        return super().get_search_results(request, queryset, search_term)
+
     save_on_top = True
 
     def _set_status(self, request, queryset, status):

@@ -1,20 +1,26 @@
 """Exports: one row generator per list (a header, then rows), rendered as CSV or JSON, streamed.
 
-In the manner of pretix's ListExporter: an exporter knows its columns and how to turn one object
-into one row; the renderers know nothing about the objects. Rows are read with a server-side
-cursor in chunks, each chunk with its prefetches, so a large export never sits in memory.
+In the manner of pretix's ListExporter: an exporter knows its columns and how to turn one record
+into one row; the renderers know nothing about the records. Rows are read as plain values with a
+server-side cursor in chunks, each chunk with its related names, so a large export never sits in
+memory.
 """
 
 import csv
 import datetime
+import io
 import json
 from collections import defaultdict
 
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 
-#: Rows read from the database per round trip (each chunk also runs the prefetch queries).
+from config.curation import public_q
+
+#: Rows read from the database per round trip (each chunk also reads its many-valued names).
 CHUNK_SIZE = 2000
+#: CSV lines or JSON records sent to the client per write.
+LINES_PER_WRITE = 500
 #: What a spreadsheet would read as the start of a formula (including full-width forms).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MULTI_SEPARATOR = "; "
@@ -49,81 +55,77 @@ def iso(value):
 
 
 class ListExporter:
-    """Base exporter: `columns` and `row(obj)`; yields the header then one row per object.
+    """Base exporter: `columns` and `row(record)`; yields the header then one row per record.
 
-    Rows are read in chunks through one server-side cursor. For each chunk, every relation
-    named in `many` is read in two queries (the links, then the public names), and each object
-    gets a plain list of names: no model instance or related manager per linked row, which
-    keeps a million-row export cheap in memory and in time.
+    Rows are read as plain values (`fields`, through values(): no model instance per row) in
+    chunks through one server-side cursor. For each chunk, every relation named in `many` is
+    read in one query (the links joined to their public targets' names), and each record gets
+    a plain list of names under its key. That keeps a million-row export cheap in memory and
+    in time.
     """
 
     #: The download's file name, without extension.
     name = "export"
     columns: tuple[str, ...] = ()
-    #: {attribute to set: many-to-many or reverse relation whose names the rows show}.
+    #: The values a row is built from, as values() names them; "pk" is always read.
+    fields: tuple[str, ...] = ()
+    #: {record key to set: many-to-many or reverse relation whose names the rows show}.
     many: dict[str, str] = {}
 
     def __init__(self, request):
         self.request = request
 
     def prepare(self, queryset):
-        """Return `queryset` with the joins a row needs (no prefetches: see `many`)."""
+        """Return `queryset` with any annotation a row needs (named in `fields`)."""
         return queryset
 
-    def extend(self, chunk):
-        """Add to a chunk of objects what their rows need beyond `many` (one query or two)."""
+    def extend(self, records):
+        """Add to a chunk of records what their rows need beyond `many` (a query or two)."""
 
-    def row(self, obj):
-        """Return the cells of one object, in `columns` order (lists for multi-valued cells)."""
+    def row(self, record):
+        """Return the cells of one record (a dict), in `columns` order (lists for many)."""
         raise NotImplementedError
 
     def iterate_list(self, queryset):
-        """Yield the header, then a row per object, reading `queryset` in chunks."""
+        """Yield the header, then a row per record, reading `queryset` in chunks."""
         yield list(self.columns)
+        model = queryset.model
+        fields = ["pk", *(name for name in self.fields if name != "pk")]
         chunk = []
-        for obj in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
-            chunk.append(obj)
+        for record in self.prepare(queryset).values(*fields).iterator(chunk_size=CHUNK_SIZE):
+            chunk.append(record)
             if len(chunk) == CHUNK_SIZE:
-                yield from self._rows(chunk)
+                yield from self._rows(model, chunk)
                 chunk = []
         if chunk:
-            yield from self._rows(chunk)
+            yield from self._rows(model, chunk)
 
-    def _rows(self, chunk):
-        model = type(chunk[0])
-        ids = [obj.pk for obj in chunk]
-        for attribute, relation in self.many.items():
+    def _rows(self, model, chunk):
+        ids = [record["pk"] for record in chunk]
+        for key, relation in self.many.items():
             names = linked_names(model, relation, ids)
-            for obj in chunk:
-                setattr(obj, attribute, names.get(obj.pk, []))
+            for record in chunk:
+                record[key] = names.get(record["pk"], [])
         self.extend(chunk)
-        for obj in chunk:
-            yield self.row(obj)
+        row = self.row
+        for record in chunk:
+            yield row(record)
 
 
 def linked_names(model, relation, ids):
     """Return {id: [names]} of the public rows linked to each of `ids` through `relation`.
 
-    Two queries: the links by owner id (an index lookup), then the names of the public
-    targets among them.
+    One query: the links by owner id (an index lookup) joined to their public targets.
     """
     field = model._meta.get_field(relation)
     target_model = field.related_model
     if field.many_to_many:
         through = field.remote_field.through
         owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        links = list(
-            through.objects.filter(**{f"{owner}_id__in": ids}).values_list(
-                f"{owner}_id", f"{target}_id"
-            )
-        )
-        targets = target_model._default_manager.filter(pk__in={t for _o, t in links})
-        if hasattr(targets, "published"):
-            targets = targets.published()
-        names = dict(targets.values_list("pk", "name"))
-        pairs = [
-            (owner_id, names[target_id]) for owner_id, target_id in links if target_id in names
-        ]
+        links = through._default_manager.filter(**{f"{owner}_id__in": ids})
+        if hasattr(target_model, "publication_status"):
+            links = links.filter(public_q(target_model, prefix=f"{target}__"))
+        pairs = links.values_list(f"{owner}_id", f"{target}__name")
     else:  # a reverse foreign key, e.g. an actor's aliases
         foreign_key = field.field.name
         pairs = target_model._default_manager.filter(**{f"{foreign_key}_id__in": ids}).values_list(
@@ -137,13 +139,6 @@ def linked_names(model, relation, ids):
     return result
 
 
-class _Echo:
-    """A file-like object whose write() returns what it is given (for csv.writer)."""
-
-    def write(self, value):
-        return value
-
-
 def _csv_cell(cell):
     if cell.__class__ is str:  # the common case first: a million rows pass here
         return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
@@ -152,20 +147,40 @@ def _csv_cell(cell):
     return "" if cell is None else neutralise(cell)
 
 
-def _csv_lines(rows):
-    writer = csv.writer(_Echo())
+def _batches(rows, size=LINES_PER_WRITE):
+    batch = []
     for row in rows:
-        yield writer.writerow([_csv_cell(cell) for cell in row])
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _csv_lines(rows):
+    # Many lines per piece: the server writes each piece to the socket on its own.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for batch in _batches(rows):
+        writer.writerows([[_csv_cell(cell) for cell in row] for row in batch])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _json_chunks(rows):
     rows = iter(rows)
     header = next(rows)
     yield "["
-    for index, row in enumerate(rows):
-        separator = ",\n" if index else "\n"
-        record = dict(zip(header, row, strict=True))
-        yield separator + json.dumps(record, ensure_ascii=False, default=str)
+    separator = "\n"
+    for batch in _batches(rows):
+        parts = []
+        for row in batch:
+            record = dict(zip(header, row, strict=True))
+            parts.append(separator + json.dumps(record, ensure_ascii=False, default=str))
+            separator = ",\n"
+        yield "".join(parts)
     yield "\n]\n"
 
 

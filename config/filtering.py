@@ -12,7 +12,8 @@ import django_filters
 from django import forms
 from django.core.validators import validate_slug
 from django.db.models import Exists, OuterRef, Q
-from django.utils.html import format_html_join
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from config import search
@@ -46,7 +47,31 @@ class RepeatableMixin:
         return mark_safe(html + extras)  # noqa: S308 - both parts are built with format_html
 
 
-class RepeatableSelect(RepeatableMixin, forms.Select):
+class DirectSelect(forms.Select):
+    """A select written directly rather than through a template per option.
+
+    Django renders each option through the template engine; the country selects of a list
+    (some two hundred and fifty options each) then cost more than the page's queries.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = self.format_value(value)
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        parts = [format_html("<select{}>", flatatt(final))]
+        selected = False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = not selected and option_value in chosen
+            selected = selected or mark
+            parts.append(
+                f'<option value="{escape(option_value)}"{" selected" if mark else ""}>'
+                f"{escape(label)}</option>"
+            )
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every value is escaped above
+
+
+class RepeatableSelect(RepeatableMixin, DirectSelect):
     """A select whose options the view fills in (a facet's top values, the chosen ones)."""
 
 
@@ -361,11 +386,15 @@ class PublicFilterSet(django_filters.FilterSet):
             and search.ranks(self.queryset.model)
         )
 
-    def ordered(self, queryset):
-        """Return `queryset` in the order the parameters ask for."""
+    def ordered(self, queryset, *, rank=True):
+        """Return `queryset` in the order the parameters ask for.
+
+        With `rank` false a relevance order falls back to the default one (there are too
+        many matches to rank one by one).
+        """
         key = self.sort_key
         if key == "relevance":
-            if self.can_rank:
+            if self.can_rank and rank:
                 return search.order_by_rank(queryset, self.search_text)
             key = self.default_sort
         _label, ordering = self.filters["sort"].options[key]

@@ -2,17 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.views.generic import TemplateView
 
 from config import search
 from config.exports import error_response, export_response
+from config.paging import BoundedPaginator, bounded_count
 
 FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
 CONTROL_PARAMS = ("page", "format", "sort")
+#: Results the facets count exactly; past it they count the first this many, and say so.
+FACET_LIMIT = 2_000
 
 
 @dataclass
@@ -102,7 +104,9 @@ class FilteredListView(TemplateView):
         if fmt != "html":
             if not valid:
                 return error_response("Invalid filter parameters.", self.filterset.errors)
-            rows = self.filterset.ordered(self.filterset.qs)
+            filtered = self.filterset.qs
+            rank = self.filterset.can_rank and self.can_rank(bounded_count(filtered))
+            rows = self.filterset.ordered(filtered, rank=rank)
             return export_response(self.exporter_class(request), rows, fmt)
         context = self.get_context_data(valid=valid, **kwargs)
         return self.render_to_response(context, status=200 if valid else 400)
@@ -123,7 +127,11 @@ class FilteredListView(TemplateView):
         params = self.request.GET
         filterset = self.filterset
         filtered = filterset.qs if valid else self.get_base_queryset().none()
-        paginator = Paginator(self.prepare(filterset.ordered(filtered)), self.paginate_by)
+        counted = bounded_count(filtered)
+        ordered = filterset.ordered(filtered, rank=self.can_rank(counted))
+        paginator = BoundedPaginator(
+            ordered, self.paginate_by, prepare=self.prepare, counted=counted
+        )
         page = paginator.get_page(params.get("page"))
         objects = list(page.object_list)
         query = filterset.search_text if valid else ""
@@ -132,8 +140,9 @@ class FilteredListView(TemplateView):
         self.decorate(objects)
 
         facets = self.get_facets() if valid else []
+        counted, facet_note = self.facet_rows(filtered, paginator)
         for facet in facets:
-            facet.compute(filtered, _values(params, facet.param), self._facet_url)
+            facet.compute(counted, _values(params, facet.param), self._facet_url)
         chips = self.get_chips() if valid else []
         self.fill_form(filterset.form, facets, chips)
 
@@ -152,9 +161,12 @@ class FilteredListView(TemplateView):
             object_list=objects,
             page_obj=page,
             paginator=paginator,
-            page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2)),
+            page_range=paginator.page_links(page),
             result_count=paginator.count,
+            result_count_label=paginator.count_label,
+            result_count_exact=paginator.exact,
             facets=[facet for facet in facets if facet.values],
+            facet_note=facet_note,
             chips=chips,
             clear_url=self.request.path,
             sort_links=self.get_sort_links(),
@@ -163,8 +175,41 @@ class FilteredListView(TemplateView):
                 for fmt, label in (("csv", "CSV"), ("json", "JSON"))
             ],
             search_text=query,
+            sort_note=(
+                "Too many matches to rank by relevance: shown in the default order."
+                if filterset.sort_key == "relevance"
+                and filterset.can_rank
+                and not self.can_rank(counted)
+                else ""
+            ),
         )
         return context
+
+    @staticmethod
+    def can_rank(counted):
+        """Return whether results this many (bounded_count's answer) may be ranked one by one."""
+        count, exact = counted
+        return exact and count <= search.RANK_LIMIT
+
+    def facet_rows(self, filtered, paginator):
+        """Return (rows the facets count, note saying which) for the current results.
+
+        Up to FACET_LIMIT results the facets count them all. Beyond, they count the first
+        FACET_LIMIT in the order shown (relevance aside), and say so: counting a million rows
+        seven ways on every page would cost seconds.
+        """
+        if paginator.exact and paginator.count <= FACET_LIMIT:
+            return filtered, ""
+        key = self.filterset.sort_key
+        if key == "relevance" or key not in self.filterset.filters["sort"].options:
+            key = self.filterset.default_sort
+        ordering = self.filterset.filters["sort"].options[key][1]
+        first = filtered.order_by(*ordering).values("pk")[:FACET_LIMIT]
+        note = (
+            f"Counts among the first {FACET_LIMIT:,} of {paginator.count_label} results "
+            f"({self.filterset.filters['sort'].options[key][0].lower()})."
+        )
+        return self.model._default_manager.filter(pk__in=first), note
 
     def _facet_url(self, param, value, active):
         params = self.request.GET

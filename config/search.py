@@ -14,6 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
+#: Matches ranked by relevance one by one; a search matching more is counted up to here,
+#: estimated beyond, and listed in its list's own order (ranking 100,000 rows takes seconds).
+RANK_LIMIT = 1_000
 
 
 def is_postgres(conn=None):
@@ -114,6 +117,20 @@ def filter_queryset(queryset, text, fallback_fields):
     if is_postgres() and has_search_vector(queryset.model):
         return queryset.filter(search_vector=_search_query(text))
     return queryset.filter(fallback_q(text, fallback_fields))
+
+
+def prefix_query(text):
+    """Return a query matching rows with every word of `text` as a word prefix, or None.
+
+    For searches as curators type them ("imr kh" finds Imran Khan): only letters and digits
+    reach the raw query syntax.
+    """
+    words = re.findall(r"\w+", text)[:MAX_QUERY_WORDS]
+    if not words:
+        return None
+    return SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config=SEARCH_CONFIG, search_type="raw"
+    )
 
 
 def has_search_vector(model):

@@ -7,7 +7,9 @@ sentence of its source, every public filter has values to match, and about 5% of
 
 
 Rows are written in bulk: PostgreSQL's COPY where available, multi-row INSERTs elsewhere. No
-history rows are written for synthetic data.
+history rows are written for synthetic data. The stored columns that save() keeps (which rows
+are public, a claim's source date) are computed here as the rows are made, then checked by
+config.visibility over the new rows before the transaction commits.
 """
 
 import datetime
@@ -17,9 +19,11 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from actors.models import Actor, ActorKind
 from claims.models import Claim, ClaimKind, ClaimStatus
+from config import visibility
 from config.dates import DatePrecision
 from config.text import normalise
 from sources.models import SourceDocument, SourceKind
@@ -185,15 +189,28 @@ class SyntheticBuilder:
     def build(self):
         started = time.monotonic()
         with transaction.atomic():
+            first = {model: self.writer.next_id(model) for model in (Visit, Claim)}
             self._countries_and_people()
             self._issues()
             self._visits()
             self._sources()
             self._claims()
             self.writer.reset_sequences([Actor, Issue, Visit, Participation, SourceDocument, Claim])
+            for model, first_id in first.items():
+                corrected = visibility.refresh(model, Q(pk__gte=first_id))
+                self.progress(f"{model._meta.verbose_name_plural}: stored columns checked")
+                if corrected:
+                    raise RuntimeError(
+                        f"{corrected} synthetic {model._meta.verbose_name_plural} had wrong "
+                        "stored columns; the generator and config.visibility disagree."
+                    )
         if connection.vendor == "postgresql":
+            # VACUUM marks the new pages all-visible, so that lists are read from index-only
+            # scans at once; it cannot run inside a transaction (a test's, for one).
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            self.progress(f"{command} …")
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute(command)
         self.counts.seconds = time.monotonic() - started
         return self.counts
 
@@ -201,6 +218,7 @@ class SyntheticBuilder:
         tag = f"s{self.seed}"
         first = self.writer.next_id(Actor)
         rows, self.countries = [], []
+        self.public_actor = {}
         for offset, name in enumerate(COUNTRIES):
             actor_id = first + offset
             slug = f"{tag}-{name.lower().replace(' ', '-')}"
@@ -220,6 +238,7 @@ class SyntheticBuilder:
                 )
             )
             self.countries.append((actor_id, name))
+            self.public_actor[actor_id] = True
         people_total = max(50, self.visit_total // 20)
         self.people = []
         next_id = first + len(COUNTRIES)
@@ -227,6 +246,7 @@ class SyntheticBuilder:
             name = f"{self.rng.choice(GIVEN)} {self.rng.choice(FAMILY)} {number}"
             country_id, country = self.countries[self.rng.randrange(len(self.countries))]
             status = "published" if number < 20 else self._status()
+            self.public_actor[next_id] = status == "published"
             rows.append(
                 (
                     next_id,
@@ -311,8 +331,10 @@ class SyntheticBuilder:
             "summary",
             "import_checksum",
             "external_modified",
+            "is_public",
             *self.CURATED_COLUMNS,
         )
+        self.visit_public = {}
         for start, size in self._chunks(self.visit_total):
             visits, issue_links, participations = [], [], []
             for number in range(start, start + size):
@@ -329,6 +351,9 @@ class SyntheticBuilder:
                 )[0]
                 end = day + datetime.timedelta(days=self.rng.choice([0, 0, 1, 2, 3, 6]))
                 city = CITIES.get(destination, f"{destination} capital")
+                curated = self._curated()
+                public = curated[0] == "published" and self.public_actor[leader_id]
+                self.visit_public[visit_id] = public
                 visits.append(
                     (
                         visit_id,
@@ -345,7 +370,8 @@ class SyntheticBuilder:
                         f"{leader} travelled to {city} for talks.",
                         "",
                         "",
-                        *self._curated(),
+                        public,
+                        *curated,
                     )
                 )
                 for issue_id, _ in {self.pick_issue() for _ in range(self.rng.randint(0, 3))}:
@@ -398,6 +424,7 @@ class SyntheticBuilder:
             "Geo News",
         ]
         self.sources = []
+        self.source_meta = {}  # id -> (published, date)
         columns = (
             "id",
             "title",
@@ -425,6 +452,8 @@ class SyntheticBuilder:
                 day = datetime.date(1990, 1, 1) + datetime.timedelta(
                     days=self.rng.randrange(13_000)
                 )
+                curated = self._curated()
+                self.source_meta[source_id] = (curated[0] == "published", day)
                 rows.append(
                     (
                         source_id,
@@ -440,7 +469,7 @@ class SyntheticBuilder:
                         "",
                         body,
                         checksum,
-                        *self._curated(),
+                        *curated,
                     )
                 )
                 visit_links.append((source_id, self.pick_visit()[0]))
@@ -470,6 +499,8 @@ class SyntheticBuilder:
             "status_note",
             "import_checksum",
             "external_modified",
+            "is_public",
+            "source_date",
             *self.CURATED_COLUMNS,
         )
         for start, size in self._chunks(self.claim_total):
@@ -481,6 +512,14 @@ class SyntheticBuilder:
                 status = self.rng.choices(statuses, [70, 10, 8, 7, 5])[0]
                 visit_id = self.pick_visit()[0] if self.rng.random() < 0.8 else None
                 speaker_id = self.pick_leader()[0] if self.rng.random() < 0.4 else None
+                curated = self._curated()
+                source_public, source_date = self.source_meta[source_id]
+                public = (
+                    curated[0] == "published"
+                    and source_public
+                    and (visit_id is None or self.visit_public[visit_id])
+                    and (speaker_id is None or self.public_actor[speaker_id])
+                )
                 rows.append(
                     (
                         claim_id,
@@ -494,7 +533,9 @@ class SyntheticBuilder:
                         "",
                         "",
                         "",
-                        *self._curated(),
+                        public,
+                        source_date,
+                        *curated,
                     )
                 )
                 for issue_id, _ in {self.pick_issue() for _ in range(self.rng.randint(1, 2))}:

@@ -12,7 +12,7 @@ from actors.filters import ActorFilterSet
 from actors.models import Actor
 from claims.filters import ClaimFilterSet
 from claims.models import Claim
-from config import chartdata, search
+from config import chartdata, paging, search
 from config.charts import stacked_bar_chart
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument
@@ -21,6 +21,14 @@ from visits.models import Issue, Visit
 
 #: Results shown per kind of record on the search page (the rest are one click away).
 SEARCH_ROWS = 8
+#: The order of a section with too many matches to rank: (what the page says, ordering).
+NEWEST = {
+    "visits": ("the latest", ("-start_date", "-pk")),
+    "claims": ("from the newest sources", ("-source_date", "-pk")),
+    "sources": ("the newest", ("-published_date", "-pk")),
+    "actors": ("A–Z", ("name", "pk")),
+    "issues": ("A–Z", ("name", "pk")),
+}
 MAX_QUERY_LENGTH = 200
 
 
@@ -32,12 +40,17 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visits = Visit.objects.published()
-        context["counts"] = {
-            "visits": visits.count(),
-            "actors": Actor.objects.published().count(),
-            "issues": Issue.objects.published().count(),
-            "sources": SourceDocument.objects.published().count(),
-            "claims": Claim.objects.published().count(),
+        # Bounded: exact up to paging.COUNT_LIMIT, the planner's estimate beyond.
+        counted = {
+            "visits": paging.bounded_count(visits),
+            "actors": paging.bounded_count(Actor.objects.published()),
+            "issues": paging.bounded_count(Issue.objects.published()),
+            "sources": paging.bounded_count(SourceDocument.objects.published()),
+            "claims": paging.bounded_count(Claim.objects.published()),
+        }
+        context["counts"] = {name: count for name, (count, _exact) in counted.items()}
+        context["count_labels"] = {
+            name: paging.count_label(count, exact) for name, (count, exact) in counted.items()
         }
         context["latest_visits"] = list(visits.for_list().order_by("-start_date", "-pk")[:8])
         context["issues"] = list(Issue.objects.published().only("name", "slug"))
@@ -61,17 +74,34 @@ class SearchSection:
     list_url: str
     count: int = 0
     rows: list = field(default_factory=list)
+    exact: bool = True
+    #: How the rows were chosen when there were too many matches to rank ("newest").
+    order_note: str = ""
+
+    @property
+    def count_label(self):
+        return paging.count_label(self.count, self.exact, search.RANK_LIMIT)
 
 
 def _section(key, title, viewname, queryset, query, fallback_fields, headline_field, prepare):
-    """Return a SearchSection: a count and the best rows, headlines for those rows only."""
+    """Return a SearchSection: a bounded count and the best rows, headlines for those only.
+
+    Matches are ranked by relevance when there are at most RANK_LIMIT of them; more are
+    shown in the list's own order (newest first) rather than ranked one by one.
+    """
     matches = search.filter_queryset(queryset, query, fallback_fields)
-    ranked = search.order_by_rank(matches, query) if search.ranks(queryset.model) else matches
-    rows = list(prepare(ranked)[:SEARCH_ROWS])
+    count, exact = paging.bounded_count(matches, search.RANK_LIMIT)
+    order_note = ""
+    if exact and search.ranks(queryset.model):
+        ordered = search.order_by_rank(matches, query)
+    else:
+        ordered = matches.order_by(*NEWEST[key][1]) if key in NEWEST else matches
+        order_note = NEWEST[key][0] if not exact and key in NEWEST else ""
+    rows = list(prepare(ordered)[:SEARCH_ROWS])
     if headline_field:
         search.attach_headlines(rows, query, headline_field)
     list_url = f"{reverse(viewname)}?{urlencode({'q': query})}"
-    return SearchSection(key, title, list_url, matches.count(), rows)
+    return SearchSection(key, title, list_url, count, rows, exact, order_note)
 
 
 def _fields(filterset_class):
@@ -149,10 +179,13 @@ class SearchView(TemplateView):
                     as_is,
                 ),
             ]
+        total = sum(section.count for section in sections)
+        exact = all(section.exact for section in sections)
         context.update(
             query=query,
             sections=sections,
-            total=sum(section.count for section in sections),
+            total=total,
+            total_label=f"{total:,}" if exact else f"about {paging.about(total)}",
         )
         return context
 

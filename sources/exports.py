@@ -1,7 +1,10 @@
 """CSV/JSON rows of the sources list."""
 
 from config.exports import ListExporter, iso, public_url, url_maker
+from sources.models import SourceKind, author_list
 from sources.querysets import visit_count
+
+KINDS = dict(SourceKind.choices)
 
 
 class SourceExporter(ListExporter):
@@ -28,22 +31,32 @@ class SourceExporter(ListExporter):
         super().__init__(request)
         self.url = url_maker(request, "sources:detail", "slug")
 
+    fields = (
+        "slug",
+        "title",
+        "kind",
+        "publisher",
+        "authors",
+        "published_date",
+        "language",
+        "visit_count",
+        "url",
+    )
+
     def prepare(self, queryset):
-        return queryset.defer("raw_text", "body", "search_vector").annotate(
-            visit_count=visit_count()
-        )
+        return queryset.annotate(visit_count=visit_count())
 
     def row(self, source):
         return [
-            source.slug,
-            source.title,
-            source.get_kind_display(),
-            source.publisher,
-            source.author_list,
-            iso(source.published_date),
-            source.language,
-            source.issue_names,
-            source.visit_count,
-            public_url(source.url),
-            self.url(source.slug),
+            source["slug"],
+            source["title"],
+            KINDS.get(source["kind"], source["kind"]),
+            source["publisher"],
+            author_list(source["authors"]),
+            iso(source["published_date"]),
+            source["language"],
+            source["issue_names"],
+            source["visit_count"],
+            public_url(source["url"]),
+            self.url(source["slug"]),
         ]

@@ -28,6 +28,11 @@ class SourceKind(models.TextChoices):
 web_url_validator = URLValidator(schemes=["http", "https"])
 
 
+def author_list(authors):
+    """Return the names in an authors field ("A; B") as a list."""
+    return [name.strip() for name in authors.split(";") if name.strip()]
+
+
 def body_checksum(body):
     """Return the checksum that identifies a cleaned body (whitespace and quote style ignored)."""
     return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
@@ -99,7 +104,15 @@ class SourceDocument(CuratedModel):
     class Meta:
         ordering = ["-published_date", "title"]
         permissions = [publish_permission("sourcedocument", "source documents")]
-        indexes = [models.Index(fields=["kind", "published_date"])]
+        indexes = [
+            models.Index(fields=["kind", "published_date"]),
+            # The public list's order, over public rows only (sources have no parents).
+            models.Index(
+                fields=["published_date", "id"],
+                condition=models.Q(publication_status="published"),
+                name="source_public_date",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -119,7 +132,7 @@ class SourceDocument(CuratedModel):
     @property
     def author_list(self):
         """Return the authors as a list."""
-        return [name.strip() for name in self.authors.split(";") if name.strip()]
+        return author_list(self.authors)
 
     def duplicate_of(self):
         """Return another document with the same cleaned body, if there is one."""

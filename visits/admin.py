@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.curation_admin import CuratedAdmin, year_filter
+from config.curation_admin import CuratedAdmin, OwnedRowAdmin, year_filter
 from visits.models import Issue, Participation, Visit
 
 
@@ -45,6 +44,7 @@ class VisitAdmin(CuratedAdmin):
     ]
     list_select_related = ["visitor", "origin", "destination"]
     search_fields = ["title", "slug", "visitor__name", "city", "summary"]
+    full_text_search = True  # on PostgreSQL: the words of the title, city and summary
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["visitor", "visitor_role", "origin", "destination", "issues"]
@@ -64,7 +64,8 @@ class VisitAdmin(CuratedAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(OwnedRowAdmin):
+    owner_field = "visit"
     list_display = ["visit", "actor", "role", "note"]
     list_select_related = ["visit", "actor"]
     list_filter = ["role"]

@@ -1,8 +1,9 @@
 """CSV/JSON rows of the visits and issues lists."""
 
+from config.curation import PublicationStatus
 from config.exports import ListExporter, iso, url_maker
 from visits.models import VisitKind
-from visits.querysets import attach_counts
+from visits.querysets import issue_counts
 
 # Labels looked up once: get_FOO_display() is costly over many rows.
 KINDS = dict(VisitKind.choices)
@@ -34,37 +35,35 @@ class VisitExporter(ListExporter):
         super().__init__(request)
         self.url = url_maker(request, "visits:detail", "slug")
 
-    def prepare(self, queryset):
-        # Only the columns a row shows: a hundred thousand rows are read.
-        return queryset.select_related("visitor", "origin", "destination").only(
-            "slug",
-            "title",
-            "city",
-            "start_date",
-            "end_date",
-            "date_precision",
-            "kind",
-            "summary",
-            "visitor__name",
-            "origin__name",
-            "destination__name",
-        )
+    fields = (
+        "slug",
+        "title",
+        "visitor__name",
+        "origin__name",
+        "destination__name",
+        "city",
+        "start_date",
+        "end_date",
+        "date_precision",
+        "kind",
+        "summary",
+    )
 
     def row(self, visit):
         return [
-            visit.slug,
-            visit.title,
-            visit.visitor.name,
-            visit.origin.name if visit.origin else "",
-            visit.destination.name if visit.destination else "",
-            visit.city,
-            iso(visit.start_date),
-            iso(visit.end_date),
-            visit.date_precision,
-            KINDS.get(visit.kind, visit.kind),
-            visit.issue_names,
-            visit.summary,
-            self.url(visit.slug),
+            visit["slug"],
+            visit["title"],
+            visit["visitor__name"],
+            visit["origin__name"] or "",
+            visit["destination__name"] or "",
+            visit["city"],
+            iso(visit["start_date"]),
+            iso(visit["end_date"]),
+            visit["date_precision"],
+            KINDS.get(visit["kind"], visit["kind"]),
+            visit["issue_names"],
+            visit["summary"],
+            self.url(visit["slug"]),
         ]
 
 
@@ -78,20 +77,21 @@ class IssueExporter(ListExporter):
         super().__init__(request)
         self.url = url_maker(request, "visits:issue-detail", "slug")
 
-    def prepare(self, queryset):
-        return queryset.select_related("parent")
+    fields = ("slug", "name", "description", "parent__name", "parent__publication_status")
 
-    def extend(self, chunk):
-        attach_counts(chunk)
+    def extend(self, records):
+        counts = issue_counts([record["pk"] for record in records])
+        for record in records:
+            record["visit_count"], record["claim_count"] = counts.get(record["pk"], (0, 0))
 
     def row(self, issue):
-        parent = issue.parent if issue.parent_id and issue.parent.is_published else None
+        parent_public = issue["parent__publication_status"] == PublicationStatus.PUBLISHED
         return [
-            issue.slug,
-            issue.name,
-            parent.name if parent else "",
-            issue.description,
-            issue.visit_count,
-            issue.claim_count,
-            self.url(issue.slug),
+            issue["slug"],
+            issue["name"],
+            issue["parent__name"] if parent_public else "",
+            issue["description"],
+            issue["visit_count"],
+            issue["claim_count"],
+            self.url(issue["slug"]),
         ]

@@ -10,6 +10,9 @@ from actors.models import Actor, ActorKind, ActorRole
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
 from config.dates import DatePrecision, format_date_range
 
+#: The condition of the partial indexes that serve the public pages.
+PUBLIC = models.Q(is_public=True)
+
 
 class Issue(CuratedModel):
     """A topic on the agenda of visits and the subject of claims."""
@@ -157,10 +160,16 @@ class Visit(CuratedModel):
         editable=False,
         help_text="Identifier in an imported dataset (e.g. “hsg-visit:2991”), for re-import.",
     )
+    is_public = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Published, and so are the visitor and the countries: kept on every save.",
+    )
 
     public_parents = ("visitor", "origin", "destination")
     objects = VisitQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The stored flag follows from the recorded fields: no history of its own.
+    history = HistoricalRecords(excluded_fields=["search_vector", "is_public"])
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -173,10 +182,19 @@ class Visit(CuratedModel):
                 violation_error_message="The visit cannot end before it starts.",
             )
         ]
+        # Public lists read public rows only: partial indexes, one per filter and sort, each
+        # ending in the id so that a page is found by an index-only scan.
         indexes = [
-            models.Index(fields=["visitor", "start_date"]),
             models.Index(fields=["origin", "destination", "start_date"]),
             models.Index(fields=["destination", "start_date"]),
+            models.Index(fields=["start_date", "id"], condition=PUBLIC, name="visit_public_date"),
+            models.Index(
+                fields=["visitor", "start_date", "id"], condition=PUBLIC, name="visit_public_leader"
+            ),
+            models.Index(
+                fields=["kind", "start_date", "id"], condition=PUBLIC, name="visit_public_kind"
+            ),
+            models.Index(fields=["title", "id"], condition=PUBLIC, name="visit_public_title"),
         ]
 
     def __str__(self):

@@ -157,16 +157,14 @@ class IssueDetailView(DetailView):
             visit_count=visits.count(),
             claim_count=claims.count(),
             latest_visits=list(visits.for_list().order_by("-start_date", "-pk")[:DETAIL_ROWS]),
-            latest_claims=list(
-                claims.for_list().order_by("-source__published_date", "-pk")[:DETAIL_ROWS]
-            ),
+            latest_claims=list(claims.for_list().order_by("-source_date", "-pk")[:DETAIL_ROWS]),
             visits_chart=stacked_bar_chart(
                 chartdata.per_year(visits, "start_date", issue.name),
                 chart_id="issue-visits",
                 title=f"Visits on {issue.name} per year",
             ),
             claims_chart=stacked_bar_chart(
-                chartdata.per_year_by_choice(claims, "source__published_date", "status"),
+                chartdata.per_year_by_choice(claims, "source_date", "status"),
                 chart_id="issue-claims",
                 title=f"Claims on {issue.name} per year, by status",
                 unit=("claim", "claims"),

@@ -27,7 +27,7 @@ CLAIM_COLUMNS = [
     "url",
     "disputed_by",
 ]
-CLAIM_EXPORT_QUERIES = 7  # the claims with their source, speaker, visit; 3 relations × 2
+CLAIM_EXPORT_QUERIES = 4  # the claims with their source, speaker, visit; 3 relations
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SOURCE_EXPORT_QUERIES = 3  # the sources with their visit counts; issue links; issue names
+SOURCE_EXPORT_QUERIES = 2  # the sources with their visit counts; their issues' names
 
 
 def records(response):

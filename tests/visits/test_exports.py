@@ -27,7 +27,7 @@ VISIT_COLUMNS = [
     "summary",
     "url",
 ]
-VISIT_EXPORT_QUERIES = 3  # the visits; their issue links; the issues' names
+VISIT_EXPORT_QUERIES = 2  # the visits; their issues' names
 ISSUE_EXPORT_QUERIES = 3  # the issues; their public visits and claims, counted
 
 

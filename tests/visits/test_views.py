@@ -9,10 +9,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
-VISIT_LIST_QUERIES = 13  # count, page, issues; 5 facets (8); issue and country options (2)
-VISIT_LIST_FILTERED_QUERIES = 15  # the same, and the names of the chosen leader and issue
+VISIT_LIST_QUERIES = 14  # count, page ids, page, issues; 5 facets (8); issue, country options
+VISIT_LIST_FILTERED_QUERIES = 16  # the same, and the names of the chosen leader and issue
 VISIT_DETAIL_QUERIES = 9
-ISSUE_LIST_QUERIES = 4  # count, page, the public visits and claims of the shown issues
+ISSUE_LIST_QUERIES = 4  # count, page ids, page, the counts of the shown issues (one query)
 ISSUE_DETAIL_QUERIES = 12
 
 
