@@ -6,11 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
-from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, ActorAlias, ActorRole
 from actors.services import actor_merge, find_duplicate_pairs, merge_preview
-from config.curation_admin import CuratedAdmin
+from config.curation_admin import CuratedAdmin, OwnedRowAdmin
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -126,7 +125,8 @@ class ActorAdmin(CuratedAdmin):
 
 
 @admin.register(ActorRole)
-class ActorRoleAdmin(SimpleHistoryAdmin):
+class ActorRoleAdmin(OwnedRowAdmin):
+    owner_field = "actor"
     list_display = ["actor", "title", "organisation", "start_date", "end_date"]
     list_select_related = ["actor", "organisation"]
     search_fields = ["title", "actor__name"]
@@ -135,7 +135,8 @@ class ActorRoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActorAlias)
-class ActorAliasAdmin(SimpleHistoryAdmin):
+class ActorAliasAdmin(OwnedRowAdmin):
+    owner_field = "actor"
     list_display = ["name", "actor"]
     list_select_related = ["actor"]
     search_fields = ["name", "actor__name"]

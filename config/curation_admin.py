@@ -155,6 +155,13 @@ class OwnedRowAdmin(SimpleHistoryAdmin):
     form = VersionCheckedForm
     owner_field = ""
 
+    def get_queryset(self, request):
+        # The owner's version is read with the row, not by a query of its own. The list's own
+        # joins go along: a changelist adds them only to a queryset that has none.
+        joins = self.list_select_related
+        joins = list(joins) if isinstance(joins, list | tuple) else []
+        return super().get_queryset(request).select_related(self.owner_field, *joins)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.version_of = self.owner_field

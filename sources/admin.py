@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.curation_admin import CuratedAdmin, year_filter
+from config.curation_admin import CuratedAdmin, OwnedRowAdmin, year_filter
 from sources.forms import ArticleImportForm
 from sources.models import Citation, SourceDocument
 from sources.services import (
@@ -166,7 +165,8 @@ class SourceDocumentAdmin(CuratedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(OwnedRowAdmin):
+    owner_field = "source"
     list_display = ["source", "label", "text", "url"]
     list_select_related = ["source"]
     search_fields = ["text", "url", "source__title"]
