@@ -313,4 +313,10 @@ def link_suggestions(source, *, actor_ids=(), issue_ids=()):
     with transaction.atomic():
         source.actors.add(*actors)
         source.issues.add(*issues)
+        if actors or issues:
+            # Links have no history of their own: the source records the change, and its new
+            # version refuses a change form opened before (which would drop the links again).
+            names = ", ".join(str(obj) for obj in [*actors, *issues])
+            source._change_reason = f"Linked {names}"[:100]
+            source.save(update_fields=["version", "updated_at"])
     return actors, issues

@@ -230,3 +230,25 @@ def test_an_edit_on_its_own_page_is_not_undone_from_the_parent_page(
     assert getattr(child, field) == value
     assert response.status_code == 200
     assert REFUSED in response.content.decode()
+
+
+def test_links_made_from_the_suggestions_are_not_dropped_by_a_form_opened_before(
+    amina, najam, records
+):
+    source = records["sourcedocument"]
+    source.body += " Imran Khan spoke."
+    source.save()
+    imran = factories.ActorFactory(name="Imran Khan")
+    url = reverse("admin:sources_sourcedocument_change", args=[source.pk])
+    stale = form_data(amina.get(url))  # the actors field as it was: without Imran Khan
+
+    najam.post(
+        reverse("admin:sources_sourcedocument_link_suggestions", args=[source.pk]),
+        {"actors": [imran.pk]},
+    )
+    stale["publisher"] = "Dawn News"
+    refused = amina.post(url, stale)
+
+    assert refused.status_code == 200
+    assert REFUSED in refused.content.decode()
+    assert list(source.actors.all()) == [imran]
