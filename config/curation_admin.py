@@ -225,6 +225,21 @@ class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
     #: substrings of `search_fields` through joins, which reads every row of a big table.
     full_text_search = False
 
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            # The status stays as stored, whatever the form says or a past version reverted to
+            # (simple-history's "revert" page restores every field of that version).
+            stored = (
+                type(obj)
+                ._default_manager.filter(pk=obj.pk)
+                .values_list("publication_status", flat=True)
+                .first()
+                if obj.pk is not None
+                else None
+            )
+            obj.publication_status = stored or PublicationStatus.DRAFT
+        super().save_model(request, obj, form, change)
+
     def get_search_results(self, request, queryset, search_term):
         if self.full_text_search and search.is_postgres() and search_term.strip():
             query = search.prefix_query(search_term)
