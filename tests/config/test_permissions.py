@@ -52,6 +52,8 @@ def every_admin_url():
     urls = [
         reverse("admin:index"),
         reverse("admin:password_change"),
+        reverse("admin:autocomplete") + "?app_label=visits&model_name=visit&field_name=visitor",
+        reverse("admin:jsi18n"),
         reverse("admin:actors_actor_duplicates"),
         reverse("admin:actors_actor_merge"),
     ]
