@@ -140,9 +140,9 @@ class FilteredListView(TemplateView):
         self.decorate(objects)
 
         facets = self.get_facets() if valid else []
-        counted, facet_note = self.facet_rows(filtered, paginator)
+        facet_base, facet_note = self.facet_rows(filtered, paginator)
         for facet in facets:
-            facet.compute(counted, _values(params, facet.param), self._facet_url)
+            facet.compute(facet_base, _values(params, facet.param), self._facet_url)
         chips = self.get_chips() if valid else []
         self.fill_form(filterset.form, facets, chips)
 
