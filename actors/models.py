@@ -2,11 +2,11 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
 from config.dates import DatePrecision, format_date_range
+from config.reversing import detail_url
 from config.text import fingerprint
 
 
@@ -23,8 +23,12 @@ class ActorQuerySet(CuratedQuerySet):
 
     def for_list(self):
         """Return actors with what a list row or CSV row shows, in a fixed few queries."""
-        return self.select_related("country").prefetch_related(
-            models.Prefetch("aliases", queryset=ActorAlias.objects.only("actor_id", "name"))
+        return (
+            self.select_related("country")
+            .defer("search_vector", "country__search_vector")
+            .prefetch_related(
+                models.Prefetch("aliases", queryset=ActorAlias.objects.only("actor_id", "name"))
+            )
         )
 
 
@@ -76,7 +80,7 @@ class Actor(CuratedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("actors:detail", kwargs={"slug": self.slug})
+        return detail_url("actors:detail", "slug", self.slug)
 
     def save(self, *args, **kwargs):
         self.fingerprint = fingerprint(self.name)

@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor
@@ -21,7 +21,7 @@ def _names(model, related_name):
         .annotate(names=StringAgg("name", "; ", ordering="name"))
         .values("names")
     )
-    return Coalesce(Subquery(rows), Value(""))
+    return Coalesce(Subquery(rows, output_field=TextField()), Value(""), output_field=TextField())
 
 
 def claims_export_sql():
@@ -59,4 +59,5 @@ def claims_export_sql():
     )
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
-        return cursor.mogrify(sql, params).decode() if hasattr(cursor, "mogrify") else sql % params
+        text = cursor.mogrify(sql, params)
+    return text.decode() if isinstance(text, bytes) else text

@@ -78,11 +78,35 @@ def fill(visits, claims, sources):
             *[f"--{name}={max(value, 1)}" for name, value in missing.items()],
             f"--seed={seed}",
         )
+    vacuum()
     return {
         "visits": Visit.objects.count(),
         "claims": Claim.objects.count(),
         "sources": SourceDocument.objects.count(),
     }
+
+
+def vacuum():
+    """VACUUM ANALYZE: what autovacuum does on a production server (it is off on these machines).
+
+    After a migration or a bulk load, the planner needs fresh statistics, and index-only scans
+    need the pages marked all-visible; a database otherwise measures its own housekeeping.
+    """
+    import psycopg
+    from django.db import connection
+
+    started = time.monotonic()
+    with psycopg.connect(_dsn(connection.settings_dict), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE: {time.monotonic() - started:.1f} s", flush=True)
+
+
+def _dsn(settings):
+    return (
+        f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} "
+        f"user={settings['USER']}"
+        + (f" password={settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    )
 
 
 def timings(function, runs, warmup=2):
@@ -241,12 +265,7 @@ def copy_claims():
     from bench.copy_sql import claims_export_sql
 
     sql = claims_export_sql()
-    settings = connection.settings_dict
-    dsn = (
-        f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} "
-        f"user={settings['USER']}"
-        + (f" password={settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    )
+    dsn = _dsn(connection.settings_dict)
     started = time.monotonic()
     with psycopg.connect(dsn) as conn, conn.cursor() as cursor:
         with cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
@@ -258,7 +277,7 @@ def copy_claims():
 
 
 def export_through_gunicorn(url):
-    """Return (rows, seconds, first byte seconds, peak MB of the worker) of the claims CSV."""
+    """Return (rows, seconds, first row seconds, peak MB of the worker) of the claims CSV."""
     import csv
 
     port = 8799
@@ -288,7 +307,8 @@ def export_through_gunicorn(url):
         worker = _children(server.pid)[0]
         started = time.monotonic()
         reply = urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/?format=csv", timeout=900)
-        first = reply.read(1)
+        # The header line is sent before any query: time the first byte of the first row.
+        first = reply.readline() + reply.read(1)
         first_byte = time.monotonic() - started
         text = io.TextIOWrapper(_Prepend(first, reply), encoding="utf-8", newline="")
         rows = sum(1 for _ in csv.reader(text)) - 1
@@ -434,7 +454,7 @@ def main():
         f"{(rows / seconds) / (copy_rows / copy_seconds):.0%}",
     ]
     print(
-        f"  CSV {rows:,} rows in {seconds:.1f} s, first byte {first_byte:.2f} s, "
+        f"  CSV {rows:,} rows in {seconds:.1f} s, first row {first_byte:.2f} s, "
         f"peak {peak:.0f} MB; COPY {copy_rows:,} rows in {copy_seconds:.1f} s",
         flush=True,
     )
@@ -468,7 +488,7 @@ def main():
         "## CSV export of every claim (through gunicorn, 1 sync worker)",
         "",
         table(
-            ["rows", "rows/s", "first byte s", "peak MB", "COPY rows", "COPY rows/s", "% of COPY"],
+            ["rows", "rows/s", "first row s", "peak MB", "COPY rows", "COPY rows/s", "% of COPY"],
             [export_row],
         ),
         "",

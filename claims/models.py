@@ -3,11 +3,11 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.reversing import detail_url
 from config.text import normalise
 from sources.models import SourceDocument
 from visits.models import PUBLIC, Issue, Visit
@@ -38,8 +38,16 @@ class ClaimQuerySet(CuratedQuerySet):
         public_actors = Actor.objects.published().only("name", "slug")
         return (
             self.select_related("source", "speaker", "visit")
-            # A source's texts are long and a claim row shows only its title.
-            .defer("source__raw_text", "source__body", "source__search_vector")
+            # A source's texts are long and a claim row shows only its title; the search
+            # vectors are for the database alone.
+            .defer(
+                "search_vector",
+                "source__raw_text",
+                "source__body",
+                "source__search_vector",
+                "speaker__search_vector",
+                "visit__search_vector",
+            )
             .prefetch_related(
                 models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug")),
                 models.Prefetch("actors", queryset=public_actors),
@@ -163,7 +171,7 @@ class Claim(CuratedModel):
         return self.summary[:100] or self.quote[:100]
 
     def get_absolute_url(self):
-        return reverse("claims:detail", kwargs={"pk": self.pk})
+        return detail_url("claims:detail", "pk", self.pk)
 
     def check_quote(self):
         """Raise ValidationError unless the quote occurs in the source's body."""

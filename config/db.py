@@ -1,6 +1,8 @@
-"""Database housekeeping shared by the bulk commands."""
+"""Database helpers: housekeeping for the bulk commands, and a lookup for long id lists."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import AutoField, BigAutoField, ForeignKey, Lookup
 
 
 def analyze(*models):
@@ -13,3 +15,46 @@ def analyze(*models):
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+class Ids:
+    """Ids handed whole to the any_of lookup: Django leaves a value that is not a list alone,
+    where it would otherwise check and prepare each of thousands of ids one by one."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = list(values)
+
+
+class AnyOf(Lookup):
+    """`column = ANY(%s)`: a long list of ids as one array parameter (PostgreSQL).
+
+    `__in` with two thousand ids sends two thousand parameters, each prepared by Django and
+    spliced into the SQL by the driver, which costs more than the query. Elsewhere it is `IN`.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        if isinstance(self.rhs, Ids):
+            return self.rhs.values
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
+
+    def as_postgresql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+
+
+for _field in (ForeignKey, AutoField, BigAutoField):
+    _field.register_lookup(AnyOf)

@@ -11,11 +11,14 @@ import datetime
 import io
 import json
 from collections import defaultdict
+from contextlib import nullcontext
 
+from django.db import transaction
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from config.curation import public_q
+from config.db import Ids
 
 #: Rows read from the database per round trip (each chunk also reads its many-valued names).
 CHUNK_SIZE = 2000
@@ -91,14 +94,19 @@ class ListExporter:
         yield list(self.columns)
         model = queryset.model
         fields = ["pk", *(name for name in self.fields if name != "pk")]
-        chunk = []
-        for record in self.prepare(queryset).values(*fields).iterator(chunk_size=CHUNK_SIZE):
-            chunk.append(record)
-            if len(chunk) == CHUNK_SIZE:
+        records = self.prepare(queryset).values(*fields)
+        # In a transaction, PostgreSQL's server-side cursor streams; outside one it would be
+        # declared WITH HOLD and the whole result materialised before the first row is sent.
+        in_transaction = transaction.get_connection(queryset.db).in_atomic_block
+        with nullcontext() if in_transaction else transaction.atomic(using=queryset.db):
+            chunk = []
+            for record in records.iterator(chunk_size=CHUNK_SIZE):
+                chunk.append(record)
+                if len(chunk) == CHUNK_SIZE:
+                    yield from self._rows(model, chunk)
+                    chunk = []
+            if chunk:
                 yield from self._rows(model, chunk)
-                chunk = []
-        if chunk:
-            yield from self._rows(model, chunk)
 
     def _rows(self, model, chunk):
         ids = [record["pk"] for record in chunk]
@@ -122,15 +130,14 @@ def linked_names(model, relation, ids):
     if field.many_to_many:
         through = field.remote_field.through
         owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        links = through._default_manager.filter(**{f"{owner}_id__in": ids})
+        links = through._default_manager.filter(**{f"{owner}__any_of": Ids(ids)})
         if hasattr(target_model, "publication_status"):
             links = links.filter(public_q(target_model, prefix=f"{target}__"))
         pairs = links.values_list(f"{owner}_id", f"{target}__name")
     else:  # a reverse foreign key, e.g. an actor's aliases
         foreign_key = field.field.name
-        pairs = target_model._default_manager.filter(**{f"{foreign_key}_id__in": ids}).values_list(
-            f"{foreign_key}_id", "name"
-        )
+        rows = target_model._default_manager.filter(**{f"{foreign_key}__any_of": Ids(ids)})
+        pairs = rows.values_list(f"{foreign_key}_id", "name")
     result = defaultdict(list)
     for owner_id, name in pairs:
         result[owner_id].append(name)
@@ -162,8 +169,20 @@ def _csv_lines(rows):
     # Many lines per piece: the server writes each piece to the socket on its own.
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    prefixes, plain = FORMULA_PREFIXES, str
     for batch in _batches(rows):
-        writer.writerows([[_csv_cell(cell) for cell in row] for row in batch])
+        writer.writerows(
+            [
+                # Most cells are text that starts harmlessly: kept as they are, inline.
+                [
+                    cell
+                    if cell.__class__ is plain and not cell.startswith(prefixes)
+                    else _csv_cell(cell)
+                    for cell in row
+                ]
+                for row in batch
+            ]
+        )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

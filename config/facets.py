@@ -1,14 +1,17 @@
 """Facet counts: how many of the current results fall under each value of a field.
 
-Each facet runs one aggregate query over the filtered results, bounded to its top values, so a
-list page costs the same number of queries whatever the number of results.
+All facets of a list are counted together over one set of rows (every result, or the first
+rows of a large result; see FilteredListView.facet_rows): the single-valued ones from one read
+of their columns, each many-to-many one from one read of its links, and the related rows named
+in one query each. A list page therefore costs the same few queries whatever the number of
+results, and no more time than reading that bounded set of rows.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
-
+from config.curation import public_q
+from config.db import Ids
 from config.filtering import label_field, related_model
 
 
@@ -30,35 +33,75 @@ class Facet:
     limit: int = 10
     values: list = field(default_factory=list)
 
-    def rows(self, queryset):
-        """Return (value, label, count) for the top values among `queryset`."""
+    #: The values() column whose values this facet counts (single-valued facets).
+    def column(self, model):
+        return None
+
+    def rows(self, model, counts):
+        """Return (value, label, count) for the top values, from {column value: count}."""
         raise NotImplementedError
 
-    def compute(self, queryset, active_values, url_for):
-        """Fill `values` from `queryset`; `url_for(param, value, active)` makes each link."""
+    def count_links(self, rows, ids):
+        """Return (value, label, count) for the top values (facets without a column)."""
+        raise NotImplementedError
+
+    def fill(self, rows, active_values, url_for):
+        """Set `values` from (value, label, count) rows; `url_for` makes each link."""
         active = {str(value) for value in active_values}
         self.values = [
             FacetValue(str(value), str(label), count, str(value) in active)
-            for value, label, count in self.rows(queryset)
+            for value, label, count in rows
         ]
         for item in self.values:
             item.url = url_for(self.param, item.value, item.active)
         return self
 
+    def _top(self, counts, key=lambda value: value):
+        """Return [(value, count)] of the `limit` most frequent values (ties by `key`)."""
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], key(item[0])))
+        return ranked[: self.limit]
 
-def _named(target, counts):
-    """Return (slug, name, count) for [(pk, count)] rows: one query for the names.
 
-    Counting by key first and naming the few top keys afterwards keeps the aggregate free of
-    joins (SQLite otherwise picks a nested-loop plan that probes every pair).
+def compute_facets(facets, rows, limit, active, url_for):
+    """Fill every facet from the same rows: `rows` (a QuerySet), its first `limit` if given.
+
+    `active(param)` gives the values of a parameter in force; `url_for(param, value, active)`
+    makes each value's link.
     """
+    model = rows.model
+    columns = list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
+    records = rows.values_list("pk", *columns)
+    records = list(records[:limit] if limit else records)
+    # The ids themselves rather than a subquery: given a list, the planner reads the links
+    # of these rows by index instead of hashing the whole link table.
+    ids = [record[0] for record in records]
+    for facet in facets:
+        column = facet.column(model)
+        if column is None:
+            found = facet.count_links(model, ids)
+        else:
+            index = 1 + columns.index(column)
+            counts = Counter(record[index] for record in records)
+            counts.pop(None, None)
+            counts.pop("", None)
+            found = facet.rows(model, counts)
+        facet.fill(found, active(facet.param), url_for)
+    return facets
+
+
+def _named(target, keyed_counts, limit):
+    """Return (slug, name, count) of the top public `target` rows in {pk: count}: one query."""
     names = {
         pk: (slug, name)
-        for pk, slug, name in target.objects.filter(pk__in=[pk for pk, _n in counts]).values_list(
-            "pk", "slug", label_field(target)
-        )
+        for pk, slug, name in target.objects.published()
+        .filter(pk__any_of=Ids(keyed_counts))
+        .values_list("pk", "slug", label_field(target))
     }
-    return [(*names[pk], count) for pk, count in counts if pk in names]
+    ranked = sorted(
+        ((pk, count) for pk, count in keyed_counts.items() if pk in names),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return [(*names[pk], count) for pk, count in ranked[:limit]]
 
 
 @dataclass
@@ -67,17 +110,11 @@ class RelationFacet(Facet):
 
     path: str = ""
 
-    def rows(self, queryset):
-        target = related_model(queryset.model, self.path)
-        key = f"{self.path}_id"
-        counts = (
-            queryset.order_by()
-            .filter(**{f"{key}__in": target.objects.published().values("pk")})
-            .values(key)
-            .annotate(n=Count("pk"))
-            .order_by("-n", key)[: self.limit]
-        )
-        return _named(target, [(row[key], row["n"]) for row in counts])
+    def column(self, model):
+        return f"{self.path}_id"
+
+    def rows(self, model, counts):
+        return _named(related_model(model, self.path), counts, self.limit)
 
 
 @dataclass
@@ -86,19 +123,20 @@ class ManyFacet(Facet):
 
     relation: str = ""
 
-    def rows(self, queryset):
-        relation = queryset.model._meta.get_field(self.relation)
+    def count_links(self, model, ids):
+        relation = model._meta.get_field(self.relation)
         through = relation.remote_field.through
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        key = f"{target}_id"
-        counts = (
-            through.objects.filter(**{f"{owner}_id__in": queryset.order_by().values("pk")})
-            .filter(**{f"{key}__in": relation.related_model.objects.published().values("pk")})
-            .values(key)
-            .annotate(n=Count(f"{owner}_id"))
-            .order_by("-n", key)[: self.limit]
+        target_model = relation.related_model
+        name = f"{target}__{label_field(target_model)}"
+        links = (
+            through.objects.filter(**{f"{owner}__any_of": Ids(ids)})
+            .filter(public_q(target_model, prefix=f"{target}__"))
+            .values_list(f"{target}_id", f"{target}__slug", name)
         )
-        return _named(relation.related_model, [(row[key], row["n"]) for row in counts])
+        counts = Counter(links)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+        return [(slug, name, count) for (_pk, slug, name), count in ranked[: self.limit]]
 
 
 @dataclass
@@ -108,17 +146,12 @@ class ChoiceFacet(Facet):
     path: str = ""
     choices: tuple = ()
 
-    def rows(self, queryset):
+    def column(self, model):
+        return self.path
+
+    def rows(self, model, counts):
         labels = dict(self.choices)
-        counts = (
-            queryset.order_by()
-            .values(self.path)
-            .annotate(n=Count("pk"))
-            .order_by("-n", self.path)[: self.limit]
-        )
-        return [
-            (row[self.path], labels.get(row[self.path], row[self.path]), row["n"]) for row in counts
-        ]
+        return [(value, labels.get(value, value), n) for value, n in self._top(counts)]
 
 
 @dataclass
@@ -127,15 +160,11 @@ class ValueFacet(Facet):
 
     path: str = ""
 
-    def rows(self, queryset):
-        counts = (
-            queryset.order_by()
-            .exclude(**{self.path: ""})
-            .values(self.path)
-            .annotate(n=Count("pk"))
-            .order_by("-n", self.path)[: self.limit]
-        )
-        return [(row[self.path], row[self.path], row["n"]) for row in counts]
+    def column(self, model):
+        return self.path
+
+    def rows(self, model, counts):
+        return [(value, value, n) for value, n in self._top(counts)]
 
 
 @dataclass
@@ -145,14 +174,12 @@ class YearFacet(Facet):
     path: str = ""
     limit: int = 12
 
-    def rows(self, queryset):
-        counts = (
-            queryset.order_by()
-            .exclude(**{f"{self.path}__isnull": True})
-            .annotate(facet_year=ExtractYear(self.path))
-            .values("facet_year")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "-facet_year")[: self.limit]
-        )
-        rows = [(row["facet_year"], row["facet_year"], row["n"]) for row in counts]
-        return sorted(rows, key=lambda row: row[0], reverse=True)
+    def column(self, model):
+        return self.path
+
+    def rows(self, model, counts):
+        years = Counter()
+        for day, n in counts.items():
+            years[day.year] += n
+        top = self._top(years, key=lambda year: -year)
+        return sorted(((year, year, n) for year, n in top), reverse=True)

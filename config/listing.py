@@ -8,13 +8,14 @@ from django.views.generic import TemplateView
 
 from config import search
 from config.exports import error_response, export_response
+from config.facets import compute_facets
 from config.paging import BoundedPaginator, bounded_count
 
 FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
 CONTROL_PARAMS = ("page", "format", "sort")
 #: Results the facets count exactly; past it they count the first this many, and say so.
-FACET_LIMIT = 2_000
+FACET_LIMIT = 1_000
 
 
 @dataclass
@@ -66,6 +67,8 @@ class FilteredListView(TemplateView):
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
     title = ""
+    #: Results the facets count exactly (None: FACET_LIMIT); past it, the first this many.
+    facet_limit = None
 
     def get_base_queryset(self):
         """Return every public row the list may show."""
@@ -140,9 +143,15 @@ class FilteredListView(TemplateView):
         self.decorate(objects)
 
         facets = self.get_facets() if valid else []
-        facet_base, facet_note = self.facet_rows(filtered, paginator)
-        for facet in facets:
-            facet.compute(facet_base, _values(params, facet.param), self._facet_url)
+        facet_base, facet_limit, facet_note = self.facet_rows(filtered, paginator)
+        if facets:
+            compute_facets(
+                facets,
+                facet_base,
+                facet_limit,
+                lambda param: _values(params, param),
+                self._facet_url,
+            )
         chips = self.get_chips() if valid else []
         self.fill_form(filterset.form, facets, chips)
 
@@ -192,24 +201,24 @@ class FilteredListView(TemplateView):
         return exact and count <= search.RANK_LIMIT
 
     def facet_rows(self, filtered, paginator):
-        """Return (rows the facets count, note saying which) for the current results.
+        """Return (rows, limit, note): the facets count the first `limit` of `rows` (all if None).
 
-        Up to FACET_LIMIT results the facets count them all. Beyond, they count the first
-        FACET_LIMIT in the order shown (relevance aside), and say so: counting a million rows
-        seven ways on every page would cost seconds.
+        Up to `facet_limit` results the facets count them all. Beyond, they count the first
+        `facet_limit` in the order shown (relevance aside), and say so: counting a million
+        rows seven ways on every page would cost seconds.
         """
-        if paginator.exact and paginator.count <= FACET_LIMIT:
-            return filtered, ""
+        limit = self.facet_limit or FACET_LIMIT
+        if paginator.exact and paginator.count <= limit:
+            return filtered.order_by(), None, ""
         key = self.filterset.sort_key
         if key == "relevance" or key not in self.filterset.filters["sort"].options:
             key = self.filterset.default_sort
-        ordering = self.filterset.filters["sort"].options[key][1]
-        first = filtered.order_by(*ordering).values("pk")[:FACET_LIMIT]
+        label, ordering = self.filterset.filters["sort"].options[key]
         note = (
-            f"Counts among the first {FACET_LIMIT:,} of {paginator.count_label} results "
-            f"({self.filterset.filters['sort'].options[key][0].lower()})."
+            f"Counts among the first {limit:,} of {paginator.count_label} results "
+            f"({label.lower()})."
         )
-        return self.model._default_manager.filter(pk__in=first), note
+        return filtered.order_by(*ordering), limit, note
 
     def _facet_url(self, param, value, active):
         params = self.request.GET

@@ -6,11 +6,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.reversing import detail_url
 from config.text import normalise
 from visits.models import Issue, Visit
 
@@ -118,7 +118,7 @@ class SourceDocument(CuratedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("sources:detail", kwargs={"slug": self.slug})
+        return detail_url("sources:detail", "slug", self.slug)
 
     @property
     def normalised_body(self):

@@ -3,12 +3,12 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, ActorKind, ActorRole
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
 from config.dates import DatePrecision, format_date_range
+from config.reversing import detail_url
 
 #: The condition of the partial indexes that serve the public pages.
 PUBLIC = models.Q(is_public=True)
@@ -46,7 +46,7 @@ class Issue(CuratedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("visits:issue-detail", kwargs={"slug": self.slug})
+        return detail_url("visits:issue-detail", "slug", self.slug)
 
     @property
     def keyword_list(self):
@@ -69,10 +69,18 @@ class VisitKind(models.TextChoices):
 class VisitQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return visits with everything a list row or CSV row shows, in a fixed few queries."""
-        return self.select_related(
-            "visitor", "origin", "destination", "visitor_role"
-        ).prefetch_related(
-            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug"))
+        return (
+            self.select_related("visitor", "origin", "destination", "visitor_role")
+            # The search vectors are for the database alone.
+            .defer(
+                "search_vector",
+                "visitor__search_vector",
+                "origin__search_vector",
+                "destination__search_vector",
+            )
+            .prefetch_related(
+                models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug"))
+            )
         )
 
 
@@ -201,7 +209,7 @@ class Visit(CuratedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("visits:detail", kwargs={"slug": self.slug})
+        return detail_url("visits:detail", "slug", self.slug)
 
     @property
     def date_display(self):

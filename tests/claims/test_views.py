@@ -8,8 +8,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-CLAIM_LIST_QUERIES = 18  # count, page ids, page and 3 prefetches; 7 facets (11); issue options (1)
-CLAIM_LIST_FILTERED_QUERIES = 19  # the same, and the name of the chosen issue
+CLAIM_LIST_QUERIES = 12  # count, page ids, page, 3 prefetches; 7 facets (5); issue options
+CLAIM_LIST_FILTERED_QUERIES = 13  # the same, and the chosen issue read by its slug
 CLAIM_DETAIL_QUERIES = 4  # the claim with its source, speaker and visit; 3 prefetches
 
 

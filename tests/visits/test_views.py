@@ -9,8 +9,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
-VISIT_LIST_QUERIES = 14  # count, page ids, page, issues; 5 facets (8); issue, country options
-VISIT_LIST_FILTERED_QUERIES = 16  # the same, and the names of the chosen leader and issue
+VISIT_LIST_QUERIES = 10  # count, page ids, page, issues; 5 facets (4); issue, country options
+VISIT_LIST_FILTERED_QUERIES = 12  # the same, and the chosen leader and issue read by slug
 VISIT_DETAIL_QUERIES = 9
 ISSUE_LIST_QUERIES = 4  # count, page ids, page, the counts of the shown issues (one query)
 ISSUE_DETAIL_QUERIES = 12
