@@ -16,7 +16,6 @@ from config.charts import stacked_bar_chart, timeline_chart
 from config.curation import public_q
 from config.facets import ChoiceFacet, RelationFacet
 from config.listing import FilteredListView
-from config.paging import COUNT_LIMIT
 
 DETAIL_ROWS = 20
 #: Participation roles that make an actor the one visited (rather than a travelling member).
@@ -32,8 +31,6 @@ class ActorListView(FilteredListView):
     template_name = "actors/actor_list.html"
     title = "Actors"
     paginate_by = 50
-    # Actors number thousands, not millions: their facets count every match.
-    facet_limit = COUNT_LIMIT
     form_fields = ("q", "kind", "country")
     headline_field = "description"
 

@@ -162,7 +162,9 @@ def sample_filters():
     from django.db.models import Count
     from django.db.models.functions import ExtractYear
 
+    from actors.models import Actor
     from claims.models import Claim
+    from sources.models import SourceDocument
     from visits.models import Issue, Visit
 
     visits = Visit.objects.published()
@@ -175,12 +177,26 @@ def sample_filters():
     )
     issue = Issue.objects.published().annotate(n=Count("claims")).order_by("-n").first()
     claims = Claim.objects.published().count()
+    leader = Actor.objects.get(slug=top["visitor__slug"])
+    source_year = (
+        SourceDocument.objects.published()
+        .exclude(published_date=None)
+        .annotate(year=ExtractYear("published_date"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()["year"]
+    )
     return {
         "leader": top["visitor__slug"],
         "year": top["year"],
         "visit_issue": top["issues__slug"],
         "claim_issue": issue.slug,
         "deep_page": max(2, claims // 50 // 2),
+        "leader_country": leader.country.slug if leader.country_id else "",
+        "source_year": source_year,
+        "source_deep_page": max(2, SourceDocument.objects.published().count() // 25 // 2),
+        "actor_deep_page": max(2, Actor.objects.published().count() // 50 // 2),
     }
 
 
@@ -197,7 +213,12 @@ def public_pages(client, runs, filters):
         ("claims: first page", "/claims/"),
         ("claims: deep page", f"/claims/?page={filters['deep_page']}"),
         ("sources: first page", "/sources/"),
+        ("sources: kind+year", f"/sources/?kind=news&year={filters['source_year']}"),
+        ("sources: deep page", f"/sources/?page={filters['source_deep_page']}"),
         ("actors: first page", "/actors/"),
+        ("actors: kind+country", f"/actors/?kind=person&country={filters['leader_country']}"),
+        ("actors: deep page", f"/actors/?page={filters['actor_deep_page']}"),
+        ("issues: list", "/issues/"),
     ]
     rows = []
     for label, path in pages:

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import AutoField, BigAutoField, ForeignKey, Lookup
+from django.db.models import AutoField, BigAutoField, ForeignKey, IntegerField, Lookup, Subquery
 
 
 def analyze(*models):
@@ -15,6 +15,13 @@ def analyze(*models):
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+class CappedCount(Subquery):
+    """The number of rows of a sliced subquery: counting stops at its LIMIT."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
 
 
 class Ids:

@@ -7,6 +7,7 @@ exactly the count the facet showed.
 """
 
 import datetime
+import functools
 
 import django_filters
 from django import forms
@@ -50,24 +51,40 @@ class DirectSelect(forms.Select):
     """A select written directly rather than through a template per option.
 
     Django renders each option through the template engine; the country selects of a list
-    (some two hundred and fifty options each) then cost more than the page's queries.
+    (some two hundred and fifty options each) then cost more than the page's queries. The
+    options of a given list of choices are written once and reused; only the chosen one is
+    marked per request.
     """
 
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        # Flat (value, label) pairs as given: Django would normalise each of them again
+        # every time a view sets the options.
+        self._choices = list(value)
+
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = self.format_value(value)
+        choices = tuple((str(v), str(label)) for v, label in self.choices)
+        known = {v for v, _label in choices}
+        chosen = next((option for option in self.format_value(value) if option in known), None)
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        parts = [format_html("<select{}>", flatatt(final))]
-        selected = False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            mark = not selected and option_value in chosen
-            selected = selected or mark
-            parts.append(
-                f'<option value="{escape(option_value)}"{" selected" if mark else ""}>'
-                f"{escape(label)}</option>"
-            )
-        parts.append("</select>")
-        return mark_safe("\n".join(parts))  # noqa: S308 - every value is escaped above
+        options = _options_html(choices)
+        if chosen is not None:
+            plain = f'<option value="{escape(chosen)}">'
+            options = options.replace(plain, plain[:-1] + " selected>", 1)
+        html = format_html("<select{}>", flatatt(final)) + options + "</select>"
+        return mark_safe(html)  # noqa: S308 - every value is escaped
+
+
+@functools.lru_cache(maxsize=32)
+def _options_html(choices):
+    """Return the escaped <option> lines of `choices` ((value, label) pairs), unselected."""
+    return "\n" + "".join(
+        f'<option value="{escape(value)}">{escape(label)}</option>\n' for value, label in choices
+    )
 
 
 class RepeatableSelect(RepeatableMixin, DirectSelect):

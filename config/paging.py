@@ -2,9 +2,9 @@
 
 - Counting stops at `COUNT_LIMIT` rows. Beyond that the count shown is the database planner's
   estimate ("about 950,000"; PostgreSQL) or a bound ("more than 10,000"; SQLite), labelled so.
-- A page is read in two steps (a deferred join): first the ids of its rows from the filtered,
+- A page is read as a deferred join: the ids of its rows come from a subquery of the filtered,
   ordered query alone, which a partial index on the sort key answers without reading the rows
-  it skips; then those rows, with their joins and prefetches.
+  it skips; only those rows are then read with their joins (and prefetches).
 """
 
 import json
@@ -73,7 +73,7 @@ class BoundedPaginator(Paginator):
     """Pages of an ordered QuerySet, counted up to a bound, each read by a deferred join.
 
     `prepare(queryset)` adds what a shown row needs (select_related, prefetches, annotations)
-    to the query that reads the page's rows by id.
+    to the query that reads the page's rows.
     """
 
     def __init__(self, object_list, per_page, *, prepare=None, count_limit=None, counted=None):
@@ -115,12 +115,10 @@ class BoundedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[start : start + self.per_page + 1])
-        more = len(ids) > self.per_page
-        ids = ids[: self.per_page]
-        model = self.object_list.model
-        rows = {row.pk: row for row in self.prepare(model._default_manager.filter(pk__in=ids))}
-        return BoundedPage([rows[pk] for pk in ids if pk in rows], number, self, more)
+        # One more row than shown tells whether another page follows.
+        window = self.object_list.values("pk")[start : start + self.per_page + 1]
+        rows = list(self.prepare(self.object_list.filter(pk__in=window)))
+        return BoundedPage(rows[: self.per_page], number, self, len(rows) > self.per_page)
 
     def page_links(self, page, on_each_side=2, on_ends=2):
         """Return the page numbers to link (ELLIPSIS between gaps), as Django's elided range.

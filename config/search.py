@@ -10,6 +10,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
+from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -98,6 +99,8 @@ def fallback_q(text, fields):
 #: Sentinels around matched words in a headline; replaced by <mark> once the text is escaped.
 _START, _STOP = "\x02", "\x03"
 MAX_QUERY_WORDS = 12
+#: Characters of a text its search excerpt is taken from (matches further on are not shown).
+HEADLINE_CHARS = 20_000
 
 
 def ranks(model):
@@ -163,7 +166,8 @@ def attach_headlines(objects, text, field, *, attribute="headline", max_words=35
     rows = model._default_manager.filter(pk__in=[obj.pk for obj in objects])
     if is_postgres():
         headline = SearchHeadline(
-            field,
+            # A dataset's body runs to megabytes and ts_headline reads all it is given.
+            Left(field, HEADLINE_CHARS),
             _search_query(text),
             config=SEARCH_CONFIG,
             start_sel=_START,
@@ -181,7 +185,7 @@ def attach_headlines(objects, text, field, *, attribute="headline", max_words=35
         }
     else:
         snippets = {
-            pk: plain_snippet(value or "", text, max_words)
+            pk: plain_snippet((value or "")[:HEADLINE_CHARS], text, max_words)
             for pk, value in rows.values_list("pk", field)
         }
     for obj in objects:

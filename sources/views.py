@@ -6,10 +6,11 @@ from django.views.generic import DetailView
 from config.facets import ChoiceFacet, ManyFacet, ValueFacet, YearFacet
 from config.highlight import Quote, highlight_body
 from config.listing import FilteredListView
+from config.paging import capped_label
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
-from sources.querysets import visit_count
+from sources.querysets import LIST_VISIT_LIMIT, capped_visit_count
 from visits.views import issue_choices
 
 #: Claims listed beside a source's text (all of them are highlighted in it; a dataset may
@@ -31,7 +32,12 @@ class SourceListView(FilteredListView):
     headline_field = "body"
 
     def prepare(self, queryset):
-        return queryset.for_list().annotate(visit_count=visit_count())
+        return queryset.for_list().annotate(visit_count=capped_visit_count())
+
+    def decorate(self, objects):
+        for source in objects:
+            source.visit_count_label = capped_label(source.visit_count, LIST_VISIT_LIMIT)
+        return objects
 
     def get_facets(self):
         return [
