@@ -15,7 +15,7 @@ FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
 CONTROL_PARAMS = ("page", "format", "sort")
 #: Results the facets count exactly; past it they count the first this many, and say so.
-FACET_LIMIT = 1_000
+FACET_LIMIT = 500
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 
 #: Rows counted exactly; a larger result shows an estimate.
-COUNT_LIMIT = 1_000
+COUNT_LIMIT = 500
 
 
 def estimated_count(queryset):
