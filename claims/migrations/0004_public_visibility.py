@@ -4,6 +4,27 @@ from django.db import migrations, models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 
 
+#: The same rule in one UPDATE joined to the parents (hash joins: seconds for a million rows
+#: where correlated subqueries take minutes).
+POSTGRES_FILL = """
+UPDATE claims_claim AS c
+SET is_public = x.public, source_date = x.source_date
+FROM (
+    SELECT c2.id,
+           c2.publication_status = 'published'
+           AND s.publication_status = 'published'
+           AND (c2.visit_id IS NULL OR v.is_public)
+           AND (c2.speaker_id IS NULL OR a.publication_status = 'published') AS public,
+           s.published_date AS source_date
+    FROM claims_claim c2
+    JOIN sources_sourcedocument s ON s.id = c2.source_id
+    LEFT JOIN visits_visit v ON v.id = c2.visit_id
+    LEFT JOIN actors_actor a ON a.id = c2.speaker_id
+) AS x
+WHERE x.id = c.id
+"""
+
+
 def fill_stored_columns(apps, schema_editor):
     """Store which claims are public and their sources' dates, in one pass over the table.
 
@@ -11,6 +32,9 @@ def fill_stored_columns(apps, schema_editor):
     claim is public when it is published, its source is published, its visit (if any) is
     public and its speaker (if any) is published.
     """
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_FILL)
+        return
     Claim = apps.get_model("claims", "Claim")
     Source = apps.get_model("sources", "SourceDocument")
     Visit = apps.get_model("visits", "Visit")
