@@ -135,8 +135,12 @@ def dependants(target):
 
 
 def relevant_fields(model):
-    """Return the fields whose change may change stored columns of `model` or rows below it."""
-    names = {"publication_status"}
+    """Return the fields whose change may change stored columns of `model` or rows below it.
+
+    The stored columns themselves are among them: a write that sets one directly is put
+    right at once rather than trusted.
+    """
+    names = {"publication_status", *stored_fields(model)}
     names |= set(getattr(model, "public_parents", ()))
     names |= {parent for parent, _field in copied_fields(model).values()}
     for other, _paths_to in dependants(model):

@@ -147,3 +147,28 @@ def test_a_list_with_too_many_matches_to_rank_says_so(client, monkeypatch):
     assert "Too many matches to rank by relevance" in listed
     assert re.findall(r"Trip \d{3}", listed)[:2] == ["Trip 003", "Trip 002"]
     assert "Too many matches" not in few_enough
+
+
+@pytest.mark.parametrize("extra", [30, 60])
+def test_deep_and_bounded_pages_run_the_same_queries_at_any_size(
+    client, monkeypatch, django_assert_num_queries, extra
+):
+    from tests.claims.test_views import CLAIM_LIST_QUERIES
+    from tests.visits.test_views import VISIT_LIST_QUERIES
+
+    factories.build_corpus(extra=extra)
+    # Past the limit the count is bounded (and estimated on PostgreSQL: one EXPLAIN more),
+    # and the facets count a sample of the first rows.
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(listing, "FACET_LIMIT", 10)
+    estimate = 1 if search.is_postgres() else 0
+
+    for path, expected in [
+        ("/visits/", VISIT_LIST_QUERIES),
+        ("/visits/?page=2", VISIT_LIST_QUERIES),
+        ("/claims/", CLAIM_LIST_QUERIES),
+        ("/claims/?page=2", CLAIM_LIST_QUERIES),
+    ]:
+        with django_assert_num_queries(expected + estimate):
+            response = client.get(path)
+        assert "Counts among the first 10 of" in text(response)

@@ -288,3 +288,13 @@ def test_refresh_all_corrects_a_flag_written_behind_its_back():
 
     assert report["claims.Claim"] == 1
     assert public_claims() == set()
+
+
+def test_a_stored_flag_written_directly_is_put_right_at_once(world):
+    draft = factories.ClaimFactory(summary="a draft", publication_status=DRAFT)
+
+    Claim.objects.filter(pk=draft.pk).update(is_public=True)
+    Claim.objects.filter(summary="on the visit").update(source_date=None)
+
+    assert "a draft" not in public_claims()
+    assert_every_stored_column_right()
