@@ -13,7 +13,7 @@ from functools import lru_cache
 from django.db import models, transaction
 
 from actors.models import Actor, ActorAlias, ActorKind
-from actors.resolution import PARTICLES
+from actors.names import PARTICLES
 
 #: Pairs of names at least this similar are listed as possible duplicates.
 DUPLICATE_THRESHOLD = 0.85

@@ -12,7 +12,6 @@ synthetic rows from manage.py generate_synthetic); an already filled database is
 
 import argparse
 import datetime
-import io
 import os
 import platform
 import secrets
@@ -26,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.export import copy_claims, dsn, export_through_gunicorn  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kb_bench"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PYTHON = sys.executable
@@ -61,6 +63,8 @@ def fill(visits, claims, sources):
     from visits.models import Visit
 
     manage("migrate", "-v0")
+    # Production settings serve hashed static files: the manifest must exist.
+    manage("collectstatic", "--noinput", "-v0")
     if not SourceDocument.objects.filter(external_id__startswith="seed:").exists():
         manage("load_seed", "-v0")
     if not Visit.objects.filter(external_id__startswith="hsg-").exists():
@@ -96,17 +100,9 @@ def vacuum():
     from django.db import connection
 
     started = time.monotonic()
-    with psycopg.connect(_dsn(connection.settings_dict), autocommit=True) as conn:
+    with psycopg.connect(dsn(connection.settings_dict), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     print(f"VACUUM ANALYZE: {time.monotonic() - started:.1f} s", flush=True)
-
-
-def _dsn(settings):
-    return (
-        f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} "
-        f"user={settings['USER']}"
-        + (f" password={settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    )
 
 
 def timings(function, runs, warmup=2):
@@ -276,107 +272,6 @@ def admin_pages(client, runs):
         rows.append([label, ms(statistics.median(server)), ms(p95(server)), str(queries)])
         print(f"  admin {label:24} median {ms(statistics.median(server))} ms", flush=True)
     return rows
-
-
-def copy_claims():
-    """Return (rows, seconds) of COPY of the claims export's columns, straight from PostgreSQL."""
-    import psycopg
-    from django.db import connection
-
-    from bench.copy_sql import claims_export_sql
-
-    sql = claims_export_sql()
-    dsn = _dsn(connection.settings_dict)
-    started = time.monotonic()
-    with psycopg.connect(dsn) as conn, conn.cursor() as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
-            for _block in copy:
-                pass
-        # The server's own count: a quote with a line break would fool a count of newlines.
-        rows = cursor.rowcount
-    return rows, time.monotonic() - started
-
-
-def export_through_gunicorn(url):
-    """Return (rows, seconds, first row seconds, peak MB of the worker) of the claims CSV."""
-    import csv
-
-    port = 8799
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "900",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
-        worker = _children(server.pid)[0]
-        started = time.monotonic()
-        reply = urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/?format=csv", timeout=900)
-        # The header line is sent before any query: time the first byte of the first row.
-        first = reply.readline() + reply.read(1)
-        first_byte = time.monotonic() - started
-        text = io.TextIOWrapper(_Prepend(first, reply), encoding="utf-8", newline="")
-        rows = sum(1 for _ in csv.reader(text)) - 1
-        seconds = time.monotonic() - started
-        peak = _peak_megabytes(worker)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return rows, seconds, first_byte, peak
-
-
-class _Prepend(io.RawIOBase):
-    """A readable stream: `first` bytes, then the rest of `stream`."""
-
-    def __init__(self, first, stream):
-        self.first, self.stream = first, stream
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        if self.first:
-            size = len(self.first)
-            buffer[:size], self.first = self.first, b""
-            return size
-        data = self.stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _children(pid):
-    for _ in range(100):
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            children = []
-        if children:
-            return [int(child) for child in children]
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn started no worker")
-
-
-def _peak_megabytes(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def import_speed(server_url):

@@ -6,7 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.curation import CuratedModel, CuratedQuerySet, ImportedRecord, publish_permission
 from config.reversing import detail_url
 from config.text import normalise
 from sources.models import SourceDocument
@@ -56,7 +56,7 @@ class ClaimQuerySet(CuratedQuerySet):
         )
 
 
-class Claim(CuratedModel):
+class Claim(CuratedModel, ImportedRecord):
     """One assertion a source makes about a visit, actors or issues."""
 
     source = models.ForeignKey(
@@ -110,22 +110,6 @@ class Claim(CuratedModel):
     )
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
-    )
-    import_checksum = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="Checksum of the values an importer last wrote; when the record no longer "
-        "matches it, a curator has edited it and re-imports leave it alone.",
-    )
-    external_modified = models.CharField(
-        max_length=40,
-        blank=True,
-        editable=False,
-        help_text="The dataset record's own last-modified time, as last imported.",
-    )
-    external_id = models.CharField(
-        max_length=100, null=True, blank=True, unique=True, editable=False
     )
     is_public = models.BooleanField(
         default=False,

@@ -127,3 +127,32 @@ class CuratedModel(models.Model):
 def publish_permission(model_name, verbose_name_plural):
     """Return the Meta.permissions entry that lets a user publish rows of a model."""
     return (f"publish_{model_name}", f"Can publish and unpublish {verbose_name_plural}")
+
+
+class ImportedRecord(models.Model):
+    """Abstract base of rows an importer writes: provenance and what it last wrote."""
+
+    import_checksum = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Checksum of the values an importer last wrote; when the record no longer "
+        "matches it, a curator has edited it and re-imports leave it alone.",
+    )
+    external_modified = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The dataset record's own last-modified time, as last imported.",
+    )
+    external_id = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Identifier in an imported dataset (e.g. “hsg-visit:2991”), for re-import.",
+    )
+
+    class Meta:
+        abstract = True

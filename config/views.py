@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from actors.filters import ActorFilterSet
@@ -190,6 +191,7 @@ class SearchView(TemplateView):
         return context
 
 
+@require_safe
 def healthz(request):
     """Answer 200 when the database answers, 503 when it does not."""
     try:

@@ -6,7 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, ActorKind, ActorRole
-from config.curation import CuratedModel, CuratedQuerySet, publish_permission
+from config.curation import CuratedModel, CuratedQuerySet, ImportedRecord, publish_permission
 from config.dates import DatePrecision, format_date_range
 from config.reversing import detail_url
 
@@ -84,7 +84,7 @@ class VisitQuerySet(CuratedQuerySet):
         )
 
 
-class Visit(CuratedModel):
+class Visit(CuratedModel, ImportedRecord):
     """Who travelled where and when, and whom they met."""
 
     title = models.CharField(
@@ -146,27 +146,6 @@ class Visit(CuratedModel):
     )
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
-    )
-    import_checksum = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="Checksum of the values an importer last wrote; when the record no longer "
-        "matches it, a curator has edited it and re-imports leave it alone.",
-    )
-    external_modified = models.CharField(
-        max_length=40,
-        blank=True,
-        editable=False,
-        help_text="The dataset record's own last-modified time, as last imported.",
-    )
-    external_id = models.CharField(
-        max_length=100,
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
-        help_text="Identifier in an imported dataset (e.g. “hsg-visit:2991”), for re-import.",
     )
     is_public = models.BooleanField(
         default=False,

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actors.resolution import ActorResolver, RoleBook, split_people
+from actors.names import split_people
+from actors.resolution import ActorResolver, RoleBook
 from claims.history_state_gov.visits import BOOKKEEPING, VisitWriter, checksum
 from claims.models import Claim, ClaimKind, ClaimStatus
 from config.curation import PublicationStatus

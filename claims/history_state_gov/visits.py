@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actors.resolution import split_people
+from actors.names import split_people
 from config.curation import PublicationStatus
 from config.dates import DatePrecision
 from config.text import fingerprint

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from actors.models import Actor, ActorAlias, ActorRole
-from actors.resolution import ActorResolver, RoleBook, split_people, split_title
+from actors.names import split_people, split_title
+from actors.resolution import ActorResolver, RoleBook
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from actors.models import Actor, ActorAlias
 from claims.models import Claim, ClaimStatus
-from claims.seeding import MODELS, SEED_DIR, SeedError, seed_load
+from claims.seedfiles import MODELS, SeedError
+from claims.seeding import SEED_DIR, seed_load
 from config.text import contains_normalised
 from sources.models import SourceDocument
 from visits.models import Issue, Visit

@@ -162,3 +162,12 @@ def test_home_runs_the_same_queries_whatever_the_data(client, django_assert_num_
         response = client.get("/")
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_health_check_answers_reads_only(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405

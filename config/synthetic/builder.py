@@ -1,22 +1,9 @@
-"""Synthetic knowledge bases of realistic shape, for benchmarks at scale.
-
-Shapes: leaders' visit counts follow a Zipf law (a few leaders travel a lot), some visits carry
-hundreds of claims, article bodies run to several thousand characters, every claim quotes a
-sentence of its source, every public filter has values to match, and about 5% of rows are drafts.
-
-
-
-Rows are written in bulk: PostgreSQL's COPY where available, multi-row INSERTs elsewhere. No
-history rows are written for synthetic data. The stored columns that save() keeps (which rows
-are public, a claim's source date) are computed here as the rows are made, then checked by
-config.visibility over the new rows before the transaction commits.
-"""
+"""Builds a synthetic knowledge base: countries, people, issues, visits, sources, claims."""
 
 import datetime
 import hashlib
 import random
 import time
-from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -25,130 +12,20 @@ from actors.models import Actor, ActorKind
 from claims.models import Claim, ClaimKind, ClaimStatus
 from config import visibility
 from config.dates import DatePrecision
+from config.synthetic.bulk import BulkWriter, Counts
+from config.synthetic.words import (
+    CITIES,
+    COUNTRIES,
+    FAMILY,
+    GIVEN,
+    ISSUE_NAMES,
+    SENTENCES,
+    TITLES,
+    zipf_choice,
+)
 from config.text import normalise
 from sources.models import SourceDocument, SourceKind
 from visits.models import Issue, Participation, ParticipationRole, Visit, VisitKind
-
-COUNTRIES = (
-    "Pakistan, United States, Afghanistan, India, China, Russia, Iran, Saudi Arabia, "
-    "United Arab Emirates, Qatar, Turkey, United Kingdom, France, Germany, Japan, "
-    "Uzbekistan, Tajikistan, Turkmenistan, Kazakhstan, Bangladesh, Sri Lanka, Nepal, "
-    "Egypt, Indonesia, Malaysia, Canada, Brazil, South Africa, Nigeria, Kenya, Italy, "
-    "Spain, Poland, Ukraine, Israel, Jordan, Oman, Kuwait, Bahrain, Iraq"
-).split(", ")
-GIVEN = (
-    "Imran, Asim, Nawaz, Shehbaz, Bilawal, Asif, Pervez, Benazir, Yusuf, Ashraf, Hamid, "
-    "Abdullah, Antony, Lloyd, William, Joseph, Donald, Hillary, Condoleezza, Colin, John, "
-    "Madeleine, Zalmay, Thomas, Elizabeth, Julieta, Qamar, Raheel, Jalil, Anwar, Mumtaz, "
-    "Najam, Amina, Ghulam, Liaquat"
-).split(", ")
-FAMILY = (
-    "Khan, Munir, Sharif, Zardari, Bhutto, Musharraf, Gilani, Ghani, Karzai, Blinken, "
-    "Austin, Burns, Biden, Trump, Clinton, Rice, Powell, Kerry, Albright, Khalilzad, West, "
-    "Horst, Noyes, Bajwa, Jilani, Kakar, Baloch, Rafique, Mohammed, Ali, Durrani, Qureshi, "
-    "Abbasi, Aziz, Malik"
-).split(", ")
-TITLES = (
-    "Prime Minister, President, Foreign Minister, Chief of Army Staff, Secretary of State, "
-    "Special Envoy, National Security Adviser, Finance Minister"
-).split(", ")
-ISSUE_NAMES = (
-    "Refugees, Counter-terrorism, Trade and investment, IMF, China, India, Russia–Ukraine, "
-    "Gaza, Elections and democracy, Military cooperation, Energy, Climate, Education, "
-    "Water, Nuclear"
-).split(", ")
-CITIES = {
-    "Pakistan": "Islamabad",
-    "United States": "Washington",
-    "Afghanistan": "Kabul",
-    "India": "New Delhi",
-    "China": "Beijing",
-    "Russia": "Moscow",
-}
-SENTENCES = [
-    "{a} met {b} in {city} to discuss {issue} and the wider region.",
-    "Officials said the talks on {issue} were productive but no agreement was announced.",
-    "{a} pledged continued cooperation on {issue}, according to a statement from {country}.",
-    "The visit came amid rising tensions over {issue} between {country} and its neighbours.",
-    "{b} urged {a} to do more on {issue}, a demand {country} has long resisted.",
-    "Analysts described the meeting as a reset after years of mistrust over {issue}.",
-    "A joint statement reaffirmed the need to strengthen broad-based ties, including {issue}.",
-    "{country} denied the reports, calling them baseless and politically motivated.",
-    "The two sides agreed to set up working groups on {issue} before the end of the year.",
-    "Aid worth {amount} billion dollars was discussed, officials familiar with the talks said.",
-    "Critics argued that the visit achieved little beyond symbolism on {issue}.",
-    "{a} said the relationship had entered a new phase built on trade rather than aid.",
-]
-
-
-@dataclass
-class Counts:
-    """How many rows of each kind were written, and how long it took."""
-
-    rows: dict = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def add(self, name, number):
-        self.rows[name] = self.rows.get(name, 0) + number
-
-
-class BulkWriter:
-    """Write rows with explicit ids: COPY on PostgreSQL, multi-row INSERT elsewhere."""
-
-    def __init__(self, counts):
-        self.postgres = connection.vendor == "postgresql"
-        self.counts = counts
-
-    def next_id(self, model):
-        """Return the first free primary key of `model`."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")
-            return cursor.fetchone()[0] + 1
-
-    def write(self, table, columns, rows):
-        """Insert `rows` (tuples in `columns` order) into `table`; return how many."""
-        rows = list(rows)
-        if not rows:
-            return 0
-        with connection.cursor() as cursor:
-            if self.postgres:
-                column_list = ", ".join(columns)
-                with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
-                )
-        self.counts.add(table, len(rows))
-        return len(rows)
-
-    def reset_sequences(self, models):
-        """Move PostgreSQL's id sequences past the ids written explicitly."""
-        if not self.postgres:
-            return
-        with connection.cursor() as cursor:
-            for model in models:
-                table = model._meta.db_table
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-                )
-
-
-def zipf_choice(rng, items, exponent=1.1):
-    """Return a function picking from `items` with Zipf-distributed popularity."""
-    weights = [1 / (rank**exponent) for rank in range(1, len(items) + 1)]
-    cumulative, total = [], 0.0
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
-
-    def pick():
-        return rng.choices(items, cum_weights=cumulative, k=1)[0]
-
-    return pick
 
 
 class SyntheticBuilder:
