@@ -1,7 +1,7 @@
 """Facet counts: how many of the current results fall under each value of a field.
 
 All facets of a list are counted together over one set of rows (every result, or the first
-rows of a large result; see FilteredListView.facet_rows): the single-valued ones from one read
+rows of a large result; see FilteredListView.sample): the single-valued ones from one read
 of their columns, each many-to-many one from one read of its links, and the related rows named
 in one query each. A list page therefore costs the same few queries whatever the number of
 results, and no more time than reading that bounded set of rows.
@@ -10,7 +10,8 @@ results, and no more time than reading that bounded set of rows.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from config.curation import public_q
+from django.db.models import Count
+
 from config.db import Ids
 from config.filtering import label_field, related_model
 
@@ -62,16 +63,17 @@ class Facet:
         return ranked[: self.limit]
 
 
-def compute_facets(facets, rows, limit, active, url_for):
-    """Fill every facet from the same rows: `rows` (a QuerySet), its first `limit` if given.
+def facet_columns(facets, model):
+    """Return the values() columns the single-valued `facets` count, each once."""
+    return list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
+
+
+def compute_facets(facets, model, columns, records, active, url_for):
+    """Fill every facet from the same rows: `records`, tuples of (pk, *columns) of `model`.
 
     `active(param)` gives the values of a parameter in force; `url_for(param, value, active)`
     makes each value's link.
     """
-    model = rows.model
-    columns = list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
-    records = rows.values_list("pk", *columns)
-    records = list(records[:limit] if limit else records)
     # The ids themselves rather than a subquery: given a list, the planner reads the links
     # of these rows by index instead of hashing the whole link table.
     ids = [record[0] for record in records]
@@ -127,16 +129,16 @@ class ManyFacet(Facet):
         relation = model._meta.get_field(self.relation)
         through = relation.remote_field.through
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        target_model = relation.related_model
-        name = f"{target}__{label_field(target_model)}"
-        links = (
+        # Counted in the database by the link table's index alone; only the top values are
+        # then named (and checked public), rather than joining every linked row.
+        counts = dict(
             through.objects.filter(**{f"{owner}__any_of": Ids(ids)})
-            .filter(public_q(target_model, prefix=f"{target}__"))
-            .values_list(f"{target}_id", f"{target}__slug", name)
+            .values_list(f"{target}_id")
+            .annotate(n=Count("pk"))
+            .values_list(f"{target}_id", "n")
+            .order_by()
         )
-        counts = Counter(links)
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-        return [(slug, name, count) for (_pk, slug, name), count in ranked[: self.limit]]
+        return _named(relation.related_model, counts, self.limit)
 
 
 @dataclass

@@ -6,9 +6,9 @@ from django.http import HttpResponseRedirect
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.views.generic import TemplateView
 
-from config import search
+from config import paging, search
 from config.exports import error_response, export_response
-from config.facets import compute_facets
+from config.facets import compute_facets, facet_columns
 from config.paging import BoundedPaginator, bounded_count
 
 FORMATS = ("html", "csv", "json")
@@ -130,7 +130,8 @@ class FilteredListView(TemplateView):
         params = self.request.GET
         filterset = self.filterset
         filtered = filterset.qs if valid else self.get_base_queryset().none()
-        counted = bounded_count(filtered)
+        facets = self.get_facets() if valid else []
+        counted, columns, records, facet_note = self.sample(filtered, facets)
         ordered = filterset.ordered(filtered, rank=self.can_rank(counted))
         paginator = BoundedPaginator(
             ordered, self.paginate_by, prepare=self.prepare, counted=counted
@@ -142,13 +143,12 @@ class FilteredListView(TemplateView):
             search.attach_headlines(objects, query, self.headline_field)
         self.decorate(objects)
 
-        facets = self.get_facets() if valid else []
-        facet_base, facet_limit, facet_note = self.facet_rows(filtered, paginator)
         if facets:
             compute_facets(
                 facets,
-                facet_base,
-                facet_limit,
+                filtered.model,
+                columns,
+                records,
                 lambda param: _values(params, param),
                 self._facet_url,
             )
@@ -200,25 +200,35 @@ class FilteredListView(TemplateView):
         count, exact = counted
         return exact and count <= search.RANK_LIMIT
 
-    def facet_rows(self, filtered, paginator):
-        """Return (rows, limit, note): the facets count the first `limit` of `rows` (all if None).
+    def sample(self, filtered, facets):
+        """Return (counted, columns, records, note): the count and the rows the facets count.
 
-        Up to `facet_limit` results the facets count them all. Beyond, they count the first
-        `facet_limit` in the order shown (relevance aside), and say so: counting a million
-        rows seven ways on every page would cost seconds.
+        One read of the first rows in the order shown (relevance aside) gives both: up to
+        `paging.COUNT_LIMIT` results their exact count, beyond it the planner's estimate; up to
+        `facet_limit` results the facets count them all, beyond it the first `facet_limit`, and
+        say so: counting a million rows seven ways on every page would cost seconds.
+        `records` are tuples of (pk, *columns); a list without facets only counts.
         """
+        if not facets:
+            return bounded_count(filtered), [], [], ""
+        count_limit = paging.COUNT_LIMIT
         limit = self.facet_limit or FACET_LIMIT
-        if paginator.exact and paginator.count <= limit:
-            return filtered.order_by(), None, ""
         key = self.filterset.sort_key
         if key == "relevance" or key not in self.filterset.filters["sort"].options:
             key = self.filterset.default_sort
         label, ordering = self.filterset.filters["sort"].options[key]
-        note = (
-            f"Counts among the first {limit:,} of {paginator.count_label} results "
-            f"({label.lower()})."
-        )
-        return filtered.order_by(*ordering), limit, note
+        columns = facet_columns(facets, filtered.model)
+        rows = filtered.order_by(*ordering).values_list("pk", *columns)
+        records = list(rows[: max(count_limit, limit) + 1])
+        if len(records) <= count_limit:
+            counted = (len(records), True)
+        else:
+            counted = (max(paging.estimated_count(filtered) or 0, count_limit + 1), False)
+        if len(records) <= limit:
+            return counted, columns, records, ""
+        shown = paging.count_label(*counted, count_limit)
+        note = f"Counts among the first {limit:,} of {shown} results ({label.lower()})."
+        return counted, columns, records[:limit], note
 
     def _facet_url(self, param, value, active):
         params = self.request.GET

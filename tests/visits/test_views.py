@@ -10,7 +10,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
-VISIT_LIST_QUERIES = 9  # count, page, issues; 5 facets (4); issue, country options
+VISIT_LIST_QUERIES = 9  # page, issues; 5 facets with the count (5); issue, country options
 VISIT_LIST_FILTERED_QUERIES = 11  # the same, and the chosen leader and issue read by slug
 VISIT_DETAIL_QUERIES = 9
 # Count, page, the public visits and claims of the shown issues; on PostgreSQL also the
