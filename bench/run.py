@@ -229,6 +229,7 @@ def public_pages(client, runs, filters):
                 ms(own),
                 f"{median / own:.1f}×" if own else "–",
                 str(queries),
+                verdict(median <= 0.050 and (not own or median <= 3 * own)),
             ]
         )
         print(
@@ -245,7 +246,9 @@ def search(client, runs):
     for text in queries:
         path = "/search/?" + urllib.parse.urlencode({"q": text})
         server, _, _ = page_and_sql(client, path, runs)
-        rows.append([text, ms(statistics.median(server)), ms(p95(server))])
+        rows.append(
+            [text, ms(statistics.median(server)), ms(p95(server)), verdict(p95(server) <= 0.150)]
+        )
         print(
             f"  search {text!r:28} median {ms(statistics.median(server))} ms  "
             f"p95 {ms(p95(server))} ms",
@@ -269,7 +272,8 @@ def admin_pages(client, runs):
     rows = []
     for label, path in pages:
         server, _, queries = page_and_sql(client, path, runs)
-        rows.append([label, ms(statistics.median(server)), ms(p95(server)), str(queries)])
+        median = statistics.median(server)
+        rows.append([label, ms(median), ms(p95(server)), str(queries), verdict(median <= 0.300)])
         print(f"  admin {label:24} median {ms(statistics.median(server))} ms", flush=True)
     return rows
 
@@ -298,6 +302,11 @@ def import_speed(server_url):
         env=env,
     )
     return 3264 + 832 + 3439, seconds
+
+
+def verdict(met):
+    """Return how a row reads against the issue's targets."""
+    return "met" if met else "**not met**"
 
 
 def table(headers, rows):
@@ -368,6 +377,9 @@ def main():
         f"{copy_rows:,}",
         f"{copy_rows / copy_seconds:,.0f}",
         f"{(rows / seconds) / (copy_rows / copy_seconds):.0%}",
+        verdict(
+            (rows / seconds) >= 0.4 * (copy_rows / copy_seconds) and first_byte <= 1 and peak <= 250
+        ),
     ]
     print(
         f"  CSV {rows:,} rows in {seconds:.1f} s, first row {first_byte:.2f} s, "
@@ -393,24 +405,39 @@ def main():
         "directly on the same connection.",
         "- Command: `make bench` (`bench/run.py`)",
         "",
+        "Targets: public list pages median ≤ 50 ms and ≤ 3× their own SQL; search p95 ≤ 150 ms; "
+        "CSV ≥ 40% of COPY's rows/s, first row ≤ 1 s, peak ≤ 250 MB; admin changelists ≤ 300 ms.",
+        "",
         "## Public list pages (ms)",
         "",
-        table(["page", "path", "median", "p95", "own SQL", "× own SQL", "queries"], page_rows),
+        table(
+            ["page", "path", "median", "p95", "own SQL", "× own SQL", "queries", "target"],
+            page_rows,
+        ),
         "",
         "## Search (ms)",
         "",
-        table(["query", "median", "p95"], search_rows),
+        table(["query", "median", "p95", "target"], search_rows),
         "",
         "## CSV export of every claim (through gunicorn, 1 sync worker)",
         "",
         table(
-            ["rows", "rows/s", "first row s", "peak MB", "COPY rows", "COPY rows/s", "% of COPY"],
+            [
+                "rows",
+                "rows/s",
+                "first row s",
+                "peak MB",
+                "COPY rows",
+                "COPY rows/s",
+                "% of COPY",
+                "target",
+            ],
             [export_row],
         ),
         "",
         "## Admin changelists (ms)",
         "",
-        table(["changelist", "median", "p95", "queries"], admin_rows),
+        table(["changelist", "median", "p95", "queries", "target"], admin_rows),
     ]
     if import_row:
         report += [
