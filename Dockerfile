@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir .
 
 COPY . .
 # Static files are collected at build time; the key only satisfies the settings for this step.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN python manage.py collectstatic --noinput
 
 RUN useradd --create-home --uid 1000 app
 USER app
