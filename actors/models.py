@@ -27,7 +27,11 @@ class ActorQuerySet(CuratedQuerySet):
             self.select_related("country")
             .defer("search_vector", "country__search_vector")
             .prefetch_related(
-                models.Prefetch("aliases", queryset=ActorAlias.objects.only("actor_id", "name"))
+                models.Prefetch(
+                    "aliases",
+                    queryset=ActorAlias.objects.only("actor_id", "name"),
+                    to_attr="shown_aliases",
+                )
             )
         )
 

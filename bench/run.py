@@ -278,30 +278,45 @@ def admin_pages(client, runs):
     return rows
 
 
+def server_sql(server_url, sql):
+    """Run one statement on the server's `postgres` database (CREATE/DROP DATABASE)."""
+    base, _, _ = server_url.rpartition("/")
+    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
+    subprocess.run(["psql", f"{base}/postgres", "-q", "-c", sql], check=True, env=env)
+
+
+def ensure_database(server_url):
+    """Create the benchmark database when the server does not have it yet."""
+    base, _, _ = server_url.rpartition("/")
+    name = urllib.parse.urlsplit(server_url).path.lstrip("/")
+    listed = subprocess.run(
+        ["psql", f"{base}/postgres", "-tAc", "SELECT datname FROM pg_database"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    if name not in listed:
+        print(f"creating database {name}", flush=True)
+        server_sql(server_url, f'CREATE DATABASE "{name}"')
+
+
 def import_speed(server_url):
     """Return (records, seconds) of a first Office of the Historian import into a new database."""
     base, _, _ = server_url.rpartition("/")
     scratch = f"{base}/kb_bench_import"
-    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
-    subprocess.run(
-        ["psql", f"{base}/postgres", "-q", "-c", "DROP DATABASE IF EXISTS kb_bench_import"],
-        check=True,
-        env=env,
-    )
-    subprocess.run(
-        ["psql", f"{base}/postgres", "-q", "-c", "CREATE DATABASE kb_bench_import"],
-        check=True,
-        env=env,
-    )
+    server_sql(server_url, "DROP DATABASE IF EXISTS kb_bench_import")
+    server_sql(server_url, "CREATE DATABASE kb_bench_import")
     child = {**os.environ, "DATABASE_URL": scratch}
     manage("migrate", "-v0", env=child)
     seconds = manage("import_history_state_gov", "-v0", env=child)
-    subprocess.run(
-        ["psql", f"{base}/postgres", "-q", "-c", "DROP DATABASE kb_bench_import"],
+    records = subprocess.run(
+        ["psql", scratch, "-tAc", "SELECT count(*) FROM visits_visit"],
         check=True,
-        env=env,
-    )
-    return 3264 + 832 + 3439, seconds
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    server_sql(server_url, "DROP DATABASE kb_bench_import")
+    return int(records), seconds
 
 
 def verdict(met):
@@ -342,16 +357,22 @@ def main():
     parser.add_argument("--sources", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--skip-import", action="store_true", help="Do not time the import.")
+    parser.add_argument(
+        "--fill-only", action="store_true", help="Fill the database to size, then stop."
+    )
     options = parser.parse_args()
     if not options.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmark runs on PostgreSQL: give a postgres:// --database-url.")
 
+    ensure_database(options.database_url)
     configure(options.database_url)
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     sizes = fill(options.visits, options.claims, options.sources)
     print(f"data: {sizes}", flush=True)
+    if options.fill_only:
+        return
     public = Client()
     admin_client = Client()
     admin_user, _ = get_user_model().objects.get_or_create(

@@ -48,10 +48,16 @@ class ClaimQuerySet(CuratedQuerySet):
                 "speaker__search_vector",
                 "visit__search_vector",
             )
+            # Plain lists (to_attr), not related managers: a manager per row and relation
+            # costs more than the rows it holds.
             .prefetch_related(
-                models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug")),
-                models.Prefetch("actors", queryset=public_actors),
-                models.Prefetch("disputed_by", queryset=public_actors),
+                models.Prefetch(
+                    "issues",
+                    queryset=Issue.objects.published().only("name", "slug"),
+                    to_attr="shown_issues",
+                ),
+                models.Prefetch("actors", queryset=public_actors, to_attr="shown_actors"),
+                models.Prefetch("disputed_by", queryset=public_actors, to_attr="shown_disputers"),
             )
         )
 

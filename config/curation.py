@@ -89,6 +89,9 @@ class CuratedModel(models.Model):
 
     #: Foreign keys whose targets must be public for a row of this model to be public.
     public_parents: tuple[str, ...] = ()
+    #: A search result's snippet with the matches marked (search.attach_headlines sets it on
+    #: the shown rows). Empty by default, so a card outside a search reads it without a miss.
+    headline = ""
 
     objects = CuratedQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """The view behind every public list: one FilterSet serving the HTML page, the CSV and the JSON."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
@@ -32,19 +33,18 @@ class Chip:
 def query_url(params, *, drop=("page",), **changes):
     """Return '?…' for `params` (a QueryDict) without `drop`, with `changes` set ('?' if none).
 
-    A change set to None removes the parameter; a list sets every value.
+    A change set to None removes the parameter; a list sets every value. Parameters keep their
+    order; a list page builds dozens of these, so the QueryDict is read, never deep-copied.
     """
-    params = params.copy()
-    for name in drop:
-        params.pop(name, None)
+    lists = {name: values for name, values in params.lists() if name not in drop}
     for name, value in changes.items():
         if value is None:
-            params.pop(name, None)
+            lists.pop(name, None)
         elif isinstance(value, list | tuple):
-            params.setlist(name, [str(item) for item in value])
+            lists[name] = [str(item) for item in value]
         else:
-            params[name] = str(value)
-    encoded = params.urlencode()
+            lists[name] = [str(value)]
+    encoded = urlencode([(name, value) for name, values in lists.items() for value in values])
     return f"?{encoded}" if encoded else "?"
 
 
@@ -139,8 +139,7 @@ class FilteredListView(TemplateView):
         page = paginator.get_page(params.get("page"))
         objects = list(page.object_list)
         query = filterset.search_text if valid else ""
-        if query and self.headline_field:
-            search.attach_headlines(objects, query, self.headline_field)
+        search.attach_headlines(objects, query if self.headline_field else "", self.headline_field)
         self.decorate(objects)
 
         if facets:

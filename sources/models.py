@@ -42,7 +42,11 @@ class SourceDocumentQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return sources without their (long) texts, with what a list row shows."""
         return self.defer("raw_text", "body", "search_vector").prefetch_related(
-            models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug"))
+            models.Prefetch(
+                "issues",
+                queryset=Issue.objects.published().only("name", "slug"),
+                to_attr="shown_issues",
+            )
         )
 
 

@@ -79,7 +79,11 @@ class VisitQuerySet(CuratedQuerySet):
                 "destination__search_vector",
             )
             .prefetch_related(
-                models.Prefetch("issues", queryset=Issue.objects.published().only("name", "slug"))
+                models.Prefetch(
+                    "issues",
+                    queryset=Issue.objects.published().only("name", "slug"),
+                    to_attr="shown_issues",
+                )
             )
         )
 

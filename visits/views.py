@@ -90,8 +90,8 @@ class VisitDetailView(DetailView):
         claims = list(visit.claims.published().for_list().order_by("pk"))
         context.update(
             participant_groups=list(groups.items()),
-            issues=list(visit.issues.all()),
-            claim_groups=group_claims_by_issue(claims, visit.issues.all()),
+            issues=visit.shown_issues,
+            claim_groups=group_claims_by_issue(claims, visit.shown_issues),
             claim_count=len(claims),
             sources=list(
                 visit.sources.published()
@@ -107,7 +107,7 @@ def group_claims_by_issue(claims, issues):
     order = {issue.pk: index for index, issue in enumerate(issues)}
     groups = {}
     for claim in claims:
-        claim_issues = list(claim.issues.all()) or [None]
+        claim_issues = claim.shown_issues or [None]
         for issue in claim_issues:
             key = issue.pk if issue else None
             groups.setdefault(key, (issue, []))[1].append(claim)
