@@ -25,7 +25,7 @@ class ActorQuerySet(CuratedQuerySet):
         """Return actors with what a list row or CSV row shows, in a fixed few queries."""
         return (
             self.select_related("country")
-            .defer("search_vector", "country__search_vector")
+            .defer_unshown("country")
             .prefetch_related(
                 models.Prefetch(
                     "aliases",

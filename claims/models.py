@@ -38,16 +38,9 @@ class ClaimQuerySet(CuratedQuerySet):
         public_actors = Actor.objects.published().only("name", "slug")
         return (
             self.select_related("source", "speaker", "visit")
-            # A source's texts are long and a claim row shows only its title; the search
-            # vectors are for the database alone.
-            .defer(
-                "search_vector",
-                "source__raw_text",
-                "source__body",
-                "source__search_vector",
-                "speaker__search_vector",
-                "visit__search_vector",
-            )
+            .defer_unshown("source", "speaker", "visit")
+            # A source's texts are long and a claim row shows only its title.
+            .defer("source__raw_text", "source__body")
             # Plain lists (to_attr), not related managers: a manager per row and relation
             # costs more than the rows it holds.
             .prefetch_related(

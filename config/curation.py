@@ -20,6 +20,10 @@ def public_q(model, prefix=""):
     return visibility.stored_public_q(model, prefix)
 
 
+#: Columns that public pages never show (see CuratedQuerySet.defer_unshown).
+UNSHOWN_FIELDS = ("search_vector", "created_at", "updated_at")
+
+
 class CuratedQuerySet(models.QuerySet):
     """Base QuerySet of curated models: knows what is public, keeps stored visibility right."""
 
@@ -30,6 +34,25 @@ class CuratedQuerySet(models.QuerySet):
     def drafts(self):
         """Return rows still in draft."""
         return self.filter(publication_status=PublicationStatus.DRAFT)
+
+    def defer_unshown(self, *relations):
+        """Defer the columns no public row shows, here and on the `relations` it selects.
+
+        Search vectors are for the database alone; the timestamps are for the admin, and each
+        costs a time-zone-aware parse per row.
+        """
+        names = []
+        for path in ("", *relations):
+            model = self.model
+            for part in filter(None, path.split("__")):
+                model = model._meta.get_field(part).related_model
+            prefix = f"{path}__" if path else ""
+            names += [
+                prefix + field.name
+                for field in model._meta.concrete_fields
+                if field.name in UNSHOWN_FIELDS
+            ]
+        return self.defer(*names)
 
     # The bulk writes bypass save(): each one brings the stored columns in step itself.
 

@@ -41,7 +41,7 @@ def body_checksum(body):
 class SourceDocumentQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return sources without their (long) texts, with what a list row shows."""
-        return self.defer("raw_text", "body", "search_vector").prefetch_related(
+        return self.defer_unshown().defer("raw_text", "body").prefetch_related(
             models.Prefetch(
                 "issues",
                 queryset=Issue.objects.published().only("name", "slug"),

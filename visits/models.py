@@ -71,13 +71,7 @@ class VisitQuerySet(CuratedQuerySet):
         """Return visits with everything a list row or CSV row shows, in a fixed few queries."""
         return (
             self.select_related("visitor", "origin", "destination", "visitor_role")
-            # The search vectors are for the database alone.
-            .defer(
-                "search_vector",
-                "visitor__search_vector",
-                "origin__search_vector",
-                "destination__search_vector",
-            )
+            .defer_unshown("visitor", "origin", "destination")
             .prefetch_related(
                 models.Prefetch(
                     "issues",
