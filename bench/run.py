@@ -278,24 +278,25 @@ def admin_pages(client, runs):
     return rows
 
 
+def psql(url, sql):
+    """Run one statement with psql on `url`; return the values it prints, one per line."""
+    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
+    result = subprocess.run(
+        ["psql", url, "-qtAc", sql], check=True, capture_output=True, text=True, env=env
+    )
+    return result.stdout.split()
+
+
 def server_sql(server_url, sql):
     """Run one statement on the server's `postgres` database (CREATE/DROP DATABASE)."""
     base, _, _ = server_url.rpartition("/")
-    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
-    subprocess.run(["psql", f"{base}/postgres", "-q", "-c", sql], check=True, env=env)
+    return psql(f"{base}/postgres", sql)
 
 
 def ensure_database(server_url):
     """Create the benchmark database when the server does not have it yet."""
-    base, _, _ = server_url.rpartition("/")
     name = urllib.parse.urlsplit(server_url).path.lstrip("/")
-    listed = subprocess.run(
-        ["psql", f"{base}/postgres", "-tAc", "SELECT datname FROM pg_database"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    if name not in listed:
+    if name not in server_sql(server_url, "SELECT datname FROM pg_database"):
         print(f"creating database {name}", flush=True)
         server_sql(server_url, f'CREATE DATABASE "{name}"')
 
@@ -309,12 +310,7 @@ def import_speed(server_url):
     child = {**os.environ, "DATABASE_URL": scratch}
     manage("migrate", "-v0", env=child)
     seconds = manage("import_history_state_gov", "-v0", env=child)
-    records = subprocess.run(
-        ["psql", scratch, "-tAc", "SELECT count(*) FROM visits_visit"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    [records] = psql(scratch, "SELECT count(*) FROM visits_visit")
     server_sql(server_url, "DROP DATABASE kb_bench_import")
     return int(records), seconds
 

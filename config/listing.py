@@ -139,7 +139,8 @@ class FilteredListView(TemplateView):
         page = paginator.get_page(params.get("page"))
         objects = list(page.object_list)
         query = filterset.search_text if valid else ""
-        search.attach_headlines(objects, query if self.headline_field else "", self.headline_field)
+        if query and self.headline_field:
+            search.attach_headlines(objects, query, self.headline_field)
         self.decorate(objects)
 
         if facets:

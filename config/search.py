@@ -157,14 +157,10 @@ def attach_headlines(objects, text, field, *, attribute="headline", max_words=35
 
     One query for the shown page only: SearchHeadline on PostgreSQL, an excerpt made in Python
     elsewhere (the field is read in that one query too, so a deferred field costs nothing).
-    Without search text the attribute is set empty: a template asking for a missing attribute
-    costs an exception and a dir() of the object, on every row.
     """
     objects = list(objects)
     text = (text or "").strip()
     if not objects or not text:
-        for obj in objects:
-            setattr(obj, attribute, "")
         return objects
     model = type(objects[0])
     rows = model._default_manager.filter(pk__in=[obj.pk for obj in objects])

@@ -99,7 +99,8 @@ def _section(key, title, viewname, queryset, query, fallback_fields, headline_fi
         ordered = matches.order_by(*NEWEST[key][1]) if key in NEWEST else matches
         order_note = NEWEST[key][0] if not exact and key in NEWEST else ""
     rows = list(prepare(ordered)[:SEARCH_ROWS])
-    search.attach_headlines(rows, query if headline_field else "", headline_field)
+    if headline_field:
+        search.attach_headlines(rows, query, headline_field)
     list_url = f"{reverse(viewname)}?{urlencode({'q': query})}"
     return SearchSection(key, title, list_url, count, rows, exact, order_note)
 
