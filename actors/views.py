@@ -4,6 +4,8 @@ An actor's page shows visits and claims, which live in apps above this one; they
 through the reverse relations (actor.visits_made, actor.claims_made …) rather than imported.
 """
 
+from functools import cached_property
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -15,11 +17,16 @@ from config import chartdata
 from config.charts import stacked_bar_chart, timeline_chart
 from config.curation import public_q
 from config.facets import ChoiceFacet, RelationFacet
-from config.listing import FilteredListView
+from config.listing import FilteredListView, names_by_pk, select_options
 
 DETAIL_ROWS = 20
 #: Participation roles that make an actor the one visited (rather than a travelling member).
 RECEIVING_ROLES = ("host", "met_with")
+
+
+def public_countries():
+    """Return (pk, slug, name) of every public country, by name (some two hundred rows)."""
+    return list(Actor.objects.published().countries().values_list("pk", "slug", "name"))
 
 
 class ActorListView(FilteredListView):
@@ -40,12 +47,17 @@ class ActorListView(FilteredListView):
             RelationFacet("country", "Country", path="country", limit=15),
         ]
 
+    @cached_property
+    def public_countries(self):
+        return public_countries()
+
+    def facet_names(self):
+        # An actor's country is a country (the field admits no other actor).
+        return {"country": names_by_pk(self.public_countries)}
+
     def fill_form(self, form, facets, chips):
         super().fill_form(form, facets, chips)
-        form.fields["country"].widget.choices = [
-            ("", "Any"),
-            *Actor.objects.published().countries().values_list("slug", "name"),
-        ]
+        form.fields["country"].widget.choices = select_options(self.public_countries)
 
     def decorate(self, objects):
         """Give each shown actor `visit_count`: public visits made (one query for the page)."""

@@ -7,10 +7,10 @@ from claims.filters import ClaimFilterSet
 from claims.models import Claim, ClaimKind, ClaimStatus
 from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
 from config.listing import FilteredListView
-from visits.views import issue_choices
+from visits.views import IssueOptionsMixin
 
 
-class ClaimListView(FilteredListView):
+class ClaimListView(IssueOptionsMixin, FilteredListView):
     """Claims: filter by issue, people, visit, source, status, kind, year and text."""
 
     model = Claim
@@ -32,10 +32,6 @@ class ClaimListView(FilteredListView):
             ManyFacet("actor", "About", relation="actors"),
             RelationFacet("leader", "Leader (of the visit)", path="visit__visitor"),
         ]
-
-    def fill_form(self, form, facets, chips):
-        super().fill_form(form, facets, chips)
-        form.fields["issue"].widget.choices = issue_choices()
 
 
 class ClaimDetailView(DetailView):

@@ -1,6 +1,9 @@
 """What every curated model shares: a publication status, an edit version, timestamps, history."""
 
+from functools import cache
+
 from django.db import models
+from django.utils.encoding import force_str
 
 from config import visibility
 
@@ -139,6 +142,12 @@ class CuratedModel(models.Model):
             if not adding:
                 visibility.cascade(type(self), [self.pk])
 
+    def _get_FIELD_display(self, field):  # noqa: N802 - the name Django's get_*_display calls
+        # Django rebuilds the dict of a field's choices on every call; a list page asks for
+        # a label on every row, so the dict is built once per field.
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(value, value), strings_only=True)
+
     @property
     def is_published(self):
         """Return whether this row itself is published (parents not considered)."""
@@ -182,3 +191,9 @@ class ImportedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+@cache
+def _choice_labels(field):
+    """Return {value: label} of `field`'s (flat) choices."""
+    return dict(field.flatchoices)

@@ -60,7 +60,9 @@ class AnyOf(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        # One array literal: the driver would otherwise check and quote every id in turn.
+        literal = "{" + ",".join(map(str, self.rhs)) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
 
 
 for _field in (ForeignKey, AutoField, BigAutoField):

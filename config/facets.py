@@ -3,12 +3,14 @@
 All facets of a list are counted together over one set of rows (every result, or the first
 rows of a large result; see FilteredListView.sample): the single-valued ones from one read
 of their columns, each many-to-many one from one read of its links, and the related rows named
-in one query each. A list page therefore costs the same few queries whatever the number of
-results, and no more time than reading that bounded set of rows.
+in one query per related model (the speaker, actor and leader facets of claims are all actors),
+or by names the page has already read. A list page therefore costs the same few queries
+whatever the number of results, and no more time than reading that bounded set of rows.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db.models import Count
 
@@ -38,12 +40,16 @@ class Facet:
     def column(self, model):
         return None
 
+    def target(self, model):
+        """Return the related model whose rows this facet counts (by id), or None."""
+        return None
+
     def rows(self, model, counts):
         """Return (value, label, count) for the top values, from {column value: count}."""
         raise NotImplementedError
 
-    def count_links(self, rows, ids):
-        """Return (value, label, count) for the top values (facets without a column)."""
+    def count_links(self, model, ids):
+        """Return {related id: count} over the rows `ids` (facets without a column)."""
         raise NotImplementedError
 
     def fill(self, rows, active_values, url_for):
@@ -68,37 +74,57 @@ def facet_columns(facets, model):
     return list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
 
 
-def compute_facets(facets, model, columns, records, active, url_for):
+def compute_facets(facets, model, columns, records, active, url_for, names=None):
     """Fill every facet from the same rows: `records`, tuples of (pk, *columns) of `model`.
 
     `active(param)` gives the values of a parameter in force; `url_for(param, value, active)`
-    makes each value's link.
+    makes each value's link. `names` maps a facet's parameter to {pk: (slug, name)} of every
+    public row it can show, when the page has read them anyway (for a select); the related
+    rows of the other facets are named in one query per related model.
     """
     # The ids themselves rather than a subquery: given a list, the planner reads the links
     # of these rows by index instead of hashing the whole link table.
     ids = [record[0] for record in records]
+    related = []
     for facet in facets:
         column = facet.column(model)
         if column is None:
-            found = facet.count_links(model, ids)
+            counts = facet.count_links(model, ids)
         else:
-            index = 1 + columns.index(column)
-            counts = Counter(record[index] for record in records)
+            counts = Counter(map(itemgetter(1 + columns.index(column)), records))
             counts.pop(None, None)
             counts.pop("", None)
-            found = facet.rows(model, counts)
-        facet.fill(found, active(facet.param), url_for)
+        target = facet.target(model)
+        if target is None:
+            facet.fill(facet.rows(model, counts), active(facet.param), url_for)
+        else:
+            related.append((facet, target, counts))
+    names = names or {}
+    wanted = {}
+    for facet, target, counts in related:
+        if facet.param not in names:
+            wanted.setdefault(target, set()).update(counts)
+    named = {target: _names(target, pks) for target, pks in wanted.items()}
+    for facet, target, counts in related:
+        known = names[facet.param] if facet.param in names else named[target]
+        facet.fill(_top_named(known, counts, facet.limit), active(facet.param), url_for)
     return facets
 
 
-def _named(target, keyed_counts, limit):
-    """Return (slug, name, count) of the top public `target` rows in {pk: count}: one query."""
-    names = {
+def _names(target, pks):
+    """Return {pk: (slug, name)} of the public `target` rows among `pks`: one query."""
+    if not pks:
+        return {}
+    return {
         pk: (slug, name)
         for pk, slug, name in target.objects.published()
-        .filter(pk__any_of=Ids(keyed_counts))
+        .filter(pk__any_of=Ids(pks))
         .values_list("pk", "slug", label_field(target))
     }
+
+
+def _top_named(names, keyed_counts, limit):
+    """Return (slug, name, count) of the `limit` most frequent named rows in {pk: count}."""
     ranked = sorted(
         ((pk, count) for pk, count in keyed_counts.items() if pk in names),
         key=lambda item: (-item[1], item[0]),
@@ -115,8 +141,8 @@ class RelationFacet(Facet):
     def column(self, model):
         return f"{self.path}_id"
 
-    def rows(self, model, counts):
-        return _named(related_model(model, self.path), counts, self.limit)
+    def target(self, model):
+        return related_model(model, self.path)
 
 
 @dataclass
@@ -125,20 +151,22 @@ class ManyFacet(Facet):
 
     relation: str = ""
 
+    def target(self, model):
+        return model._meta.get_field(self.relation).related_model
+
     def count_links(self, model, ids):
         relation = model._meta.get_field(self.relation)
         through = relation.remote_field.through
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
         # Counted in the database by the link table's index alone; only the top values are
         # then named (and checked public), rather than joining every linked row.
-        counts = dict(
+        return dict(
             through.objects.filter(**{f"{owner}__any_of": Ids(ids)})
             .values_list(f"{target}_id")
             .annotate(n=Count("pk"))
             .values_list(f"{target}_id", "n")
             .order_by()
         )
-        return _named(relation.related_model, counts, self.limit)
 
 
 @dataclass

@@ -40,6 +40,25 @@ class RepeatableMixin:
         return mark_safe(html + extras)  # noqa: S308 - both parts are built with format_html
 
 
+class DirectInput(forms.widgets.Input):
+    """An input written directly, as DirectSelect is, rather than through three templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        html = format_html('<input type="{}" name="{}"', self.input_type, name)
+        if value is not None:
+            html += format_html(' value="{}"', value)
+        return mark_safe(html + flatatt(self.build_attrs(self.attrs, attrs)) + ">")  # noqa: S308
+
+
+class DirectTextInput(DirectInput, forms.TextInput):
+    """A text input (or, given attrs={"type": …}, a search input) written directly."""
+
+
+class DirectNumberInput(DirectInput, forms.NumberInput):
+    """A number input written directly."""
+
+
 class DirectSelect(forms.Select):
     """A select written directly rather than through a template per option.
 
@@ -84,7 +103,7 @@ class RepeatableSelect(RepeatableMixin, DirectSelect):
     """A select whose options the view fills in (a facet's top values, the chosen ones)."""
 
 
-class RepeatableNumberInput(RepeatableMixin, forms.NumberInput):
+class RepeatableNumberInput(RepeatableMixin, DirectNumberInput):
     """A number input (a year) that keeps any further values of its parameter."""
 
 
@@ -182,7 +201,7 @@ def check_year(value):
 
 
 class YearField(forms.Field):
-    widget = forms.NumberInput(attrs=YEAR_ATTRS)
+    widget = DirectNumberInput(attrs=YEAR_ATTRS)
 
     def to_python(self, value):
         if value in (None, ""):

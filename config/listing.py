@@ -48,6 +48,16 @@ def query_url(params, *, drop=("page",), **changes):
     return f"?{encoded}" if encoded else "?"
 
 
+def names_by_pk(rows):
+    """Return {pk: (slug, name)} of (pk, slug, name) rows, as facets name their values."""
+    return {pk: (slug, name) for pk, slug, name in rows}
+
+
+def select_options(rows):
+    """Return the options of a select ("Any" first) of (pk, slug, name) rows."""
+    return [("", "Any"), *((slug, name) for _pk, slug, name in rows)]
+
+
 def _values(params, name):
     return [value.strip() for value in params.getlist(name) if value.strip()]
 
@@ -85,6 +95,11 @@ class FilteredListView(TemplateView):
     def decorate(self, objects):
         """Add per-page extras to the shown rows (one query for the page, never per row)."""
         return objects
+
+    def facet_names(self):
+        """Return {facet parameter: {pk: (slug, name)} of every public row it can show}, for
+        facets whose related rows the page reads anyway (see compute_facets)."""
+        return {}
 
     # --- Request handling ---------------------------------------------------------------------
 
@@ -132,9 +147,19 @@ class FilteredListView(TemplateView):
         filtered = filterset.qs if valid else self.get_base_queryset().none()
         facets = self.get_facets() if valid else []
         counted, columns, records, facet_note = self.sample(filtered, facets)
-        ordered = filterset.ordered(filtered, rank=self.can_rank(counted))
+        rank = self.can_rank(counted)
+        ordered = filterset.ordered(filtered, rank=rank)
+        # The facets' rows are the first results in the order shown (unless ranked by
+        # relevance): the pages among them need not look their ids up again.
+        ranked = filterset.sort_key == "relevance" and filterset.can_rank and rank
+        known = None if ranked or not records else [record[0] for record in records]
         paginator = BoundedPaginator(
-            ordered, self.paginate_by, prepare=self.prepare, counted=counted
+            ordered,
+            self.paginate_by,
+            prepare=self.prepare,
+            counted=counted,
+            known_ids=known,
+            known_all=counted[1] and counted[0] == len(records),
         )
         page = paginator.get_page(params.get("page"))
         objects = list(page.object_list)
@@ -151,6 +176,7 @@ class FilteredListView(TemplateView):
                 records,
                 lambda param: _values(params, param),
                 self._facet_url,
+                names=self.facet_names(),
             )
         chips = self.get_chips() if valid else []
         self.fill_form(filterset.form, facets, chips)

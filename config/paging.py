@@ -14,6 +14,8 @@ from functools import cached_property
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 
+from config.db import Ids
+
 #: Rows counted exactly; a larger result shows an estimate.
 COUNT_LIMIT = 500
 
@@ -73,15 +75,28 @@ class BoundedPaginator(Paginator):
     """Pages of an ordered QuerySet, counted up to a bound, each read by a deferred join.
 
     `prepare(queryset)` adds what a shown row needs (select_related, prefetches, annotations)
-    to the query that reads the page's rows.
+    to the query that reads the page's rows. `known_ids`, the ids of the first rows in this
+    order (all of them if `known_all`), spare the pages among them the look-up of their ids.
     """
 
-    def __init__(self, object_list, per_page, *, prepare=None, count_limit=None, counted=None):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        prepare=None,
+        count_limit=None,
+        counted=None,
+        known_ids=None,
+        known_all=False,
+    ):
         super().__init__(object_list, per_page)
         self.prepare = prepare or (lambda queryset: queryset)
         self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
         if counted is not None:  # (count, exact) from bounded_count(), already run
             self._bounded = counted
+        self.known_ids = known_ids
+        self.known_all = known_all
 
     @cached_property
     def _bounded(self):
@@ -116,9 +131,23 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         # One more row than shown tells whether another page follows.
-        window = self.object_list.values("pk")[start : start + self.per_page + 1]
-        rows = list(self.prepare(self.object_list.filter(pk__in=window)))
+        end = start + self.per_page + 1
+        known = self.known_ids
+        if known is not None and (end <= len(known) or self.known_all):
+            rows = self._rows(known[start:end])
+        else:
+            window = self.object_list.values("pk")[start:end]
+            rows = list(self.prepare(self.object_list.filter(pk__in=window)))
         return BoundedPage(rows[: self.per_page], number, self, len(rows) > self.per_page)
+
+    def _rows(self, ids):
+        """Return the rows of `ids`, prepared, in the order of `ids`."""
+        if not ids:
+            return []
+        model = self.object_list.model
+        rows = self.prepare(model._default_manager.filter(pk__any_of=Ids(ids)).order_by())
+        position = {pk: index for index, pk in enumerate(ids)}
+        return sorted(rows, key=lambda row: position[row.pk])
 
     def page_links(self, page, on_each_side=2, on_ends=2):
         """Return the page numbers to link (ELLIPSIS between gaps), as Django's elided range.

@@ -41,11 +41,15 @@ def body_checksum(body):
 class SourceDocumentQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return sources without their (long) texts, with what a list row shows."""
-        return self.defer_unshown().defer("raw_text", "body").prefetch_related(
-            models.Prefetch(
-                "issues",
-                queryset=Issue.objects.published().only("name", "slug"),
-                to_attr="shown_issues",
+        return (
+            self.defer_unshown()
+            .defer("raw_text", "body")
+            .prefetch_related(
+                models.Prefetch(
+                    "issues",
+                    queryset=Issue.objects.published().only("name", "slug"),
+                    to_attr="shown_issues",
+                )
             )
         )
 

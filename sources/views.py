@@ -11,7 +11,7 @@ from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
 from sources.querysets import LIST_VISIT_LIMIT, capped_visit_count
-from visits.views import issue_choices
+from visits.views import IssueOptionsMixin
 
 #: Claims listed beside a source's text (all of them are highlighted in it; a dataset may
 #: carry thousands, which the claims list pages through).
@@ -19,7 +19,7 @@ NOTES_SHOWN = 200
 VISITS_SHOWN = 50
 
 
-class SourceListView(FilteredListView):
+class SourceListView(IssueOptionsMixin, FilteredListView):
     """Sources: filter by kind, publisher, year, issue, visit and text; facets; CSV and JSON."""
 
     model = SourceDocument
@@ -46,10 +46,6 @@ class SourceListView(FilteredListView):
             YearFacet("year", "Year published", path="published_date"),
             ManyFacet("issue", "Issue", relation="issues"),
         ]
-
-    def fill_form(self, form, facets, chips):
-        super().fill_form(form, facets, chips)
-        form.fields["issue"].widget.choices = issue_choices()
 
 
 class SourceDetailView(DetailView):

@@ -1,13 +1,16 @@
 """Public pages of visits and issues."""
 
+from functools import cached_property
+
 from django.views.generic import DetailView
 
 from actors.models import Actor
+from actors.views import public_countries
 from config import chartdata
 from config.charts import stacked_bar_chart
 from config.curation import public_q
 from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
-from config.listing import FilteredListView
+from config.listing import FilteredListView, names_by_pk, select_options
 from visits import querysets
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
@@ -17,17 +20,23 @@ from visits.models import Issue, Participation, ParticipationRole, Visit, VisitK
 DETAIL_ROWS = 20
 
 
-def issue_choices():
-    """Return select options for every public issue (one query; the table is small)."""
-    return [("", "Any"), *Issue.objects.published().values_list("slug", "name")]
+class IssueOptionsMixin:
+    """A list whose issue select and issue facet share one read of every public issue."""
+
+    @cached_property
+    def public_issues(self):
+        """Return (pk, slug, name) of every public issue, by name (the table is small)."""
+        return list(Issue.objects.published().values_list("pk", "slug", "name"))
+
+    def facet_names(self):
+        return {**super().facet_names(), "issue": names_by_pk(self.public_issues)}
+
+    def fill_form(self, form, facets, chips):
+        super().fill_form(form, facets, chips)
+        form.fields["issue"].widget.choices = select_options(self.public_issues)
 
 
-def country_choices():
-    """Return select options for every public country (one query; some two hundred rows)."""
-    return [("", "Any"), *Actor.objects.published().countries().values_list("slug", "name")]
-
-
-class VisitListView(FilteredListView):
+class VisitListView(IssueOptionsMixin, FilteredListView):
     """Visits: filter by leader, year, issue, countries, kind and text; facets; CSV and JSON."""
 
     model = Visit
@@ -58,10 +67,17 @@ class VisitListView(FilteredListView):
             ChoiceFacet("kind", "Kind of visit", path="kind", choices=tuple(VisitKind.choices)),
         ]
 
+    @cached_property
+    def public_countries(self):
+        return public_countries()
+
+    def facet_names(self):
+        # A destination is a country (the field admits no other actor).
+        return {**super().facet_names(), "destination": names_by_pk(self.public_countries)}
+
     def fill_form(self, form, facets, chips):
         super().fill_form(form, facets, chips)
-        form.fields["issue"].widget.choices = issue_choices()
-        countries = country_choices()
+        countries = select_options(self.public_countries)
         form.fields["origin"].widget.choices = countries
         form.fields["destination"].widget.choices = countries
 

@@ -8,8 +8,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-CLAIM_LIST_QUERIES = 12  # page, 3 prefetches; 7 facets with the count (7); issue options
-CLAIM_LIST_FILTERED_QUERIES = 13  # the same, and the chosen issue read by its slug
+CLAIM_LIST_QUERIES = 9  # page, 3 prefetches; 7 facets with the count (4); issues (options, names)
+CLAIM_LIST_FILTERED_QUERIES = 10  # the same, and the chosen issue read by its slug
 CLAIM_DETAIL_QUERIES = 4  # the claim with its source, speaker and visit; 3 prefetches
 
 

@@ -70,6 +70,25 @@ def test_a_page_is_read_by_id_and_keeps_the_lists_order():
     assert not last.has_next()
 
 
+@pytest.mark.parametrize("known_all", [True, False])
+def test_pages_among_known_first_ids_are_the_same_rows_in_the_same_order(known_all):
+    made = visits(7)
+    ordered = Visit.objects.published().order_by("-start_date", "-pk")
+    ids = list(ordered.values_list("pk", flat=True))
+    known = ids if known_all else ids[:5]  # the first rows only: later pages look theirs up
+
+    paginator = BoundedPaginator(ordered, 2, known_ids=known, known_all=known_all)
+    pages = [paginator.page(number) for number in (1, 2, 3, 4)]
+
+    assert [[visit.title for visit in page] for page in pages] == [
+        [made[6].title, made[5].title],
+        [made[4].title, made[3].title],
+        [made[2].title, made[1].title],
+        [made[0].title],
+    ]
+    assert [page.has_next() for page in pages] == [True, True, True, False]
+
+
 def test_past_an_estimated_total_any_page_may_be_asked_for_and_is_empty_at_the_end():
     visits(7)
     ordered = Visit.objects.published().order_by("-start_date", "-pk")

@@ -10,7 +10,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SOURCE_LIST_QUERIES = 6  # page, issues; 4 facets with the count (3); issue options
+SOURCE_LIST_QUERIES = 5  # page, issues; 4 facets with the count (2); issues (options, names)
 SOURCE_DETAIL_QUERIES = 11
 
 
