@@ -105,18 +105,6 @@ def vacuum():
     print(f"VACUUM ANALYZE: {time.monotonic() - started:.1f} s", flush=True)
 
 
-def timings(function, runs, warmup=2):
-    """Return the list of wall times of `runs` calls (after `warmup` calls)."""
-    for _ in range(warmup):
-        function()
-    result = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        result.append(time.perf_counter() - started)
-    return result
-
-
 def p95(values):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -138,7 +126,6 @@ def page_and_sql(client, path, runs):
             for _ in response.streaming_content:
                 pass
 
-    server = timings(get, runs)
     with CaptureQueriesContext(connection) as captured:
         get()
     statements = [query["sql"] for query in captured.captured_queries]
@@ -150,7 +137,20 @@ def page_and_sql(client, path, runs):
                 if cursor.description:
                     cursor.fetchall()
 
-    return server, timings(run_sql, runs), len(statements)
+    # Page and SQL in turn, so that both see the machine in the same state: on a shared
+    # machine the speed drifts from one second to the next.
+    for _ in range(2):
+        get()
+        run_sql()
+    server, sql = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        get()
+        server.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        run_sql()
+        sql.append(time.perf_counter() - started)
+    return server, sql, len(statements)
 
 
 def sample_filters():
@@ -419,7 +419,7 @@ def main():
         "- Server time: Django's test client in-process, production settings (pool on, debug "
         f"off), "
         f"{options.runs} runs after 2 warm-ups. Own SQL: the page's captured queries re-run "
-        "directly on the same connection.",
+        "directly on the same connection, each run right after a request for the page.",
         "- Command: `make bench` (`bench/run.py`)",
         "",
         "Targets: public list pages median ≤ 50 ms and ≤ 3× their own SQL; search p95 ≤ 150 ms; "

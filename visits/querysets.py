@@ -26,6 +26,8 @@ def _link_counts(relation, issue_ids):
     `relation` is a many-to-many descriptor whose `through` has an `issue` side; the rows on
     the other side are counted only when public.
     """
+    if not issue_ids:  # every count is an estimate: nothing to read
+        return {}
     owner_field = _owner_field(relation)
     rows = (
         relation.through.objects.filter(issue_id__in=issue_ids)

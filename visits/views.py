@@ -148,7 +148,7 @@ class IssueListView(FilteredListView):
     paginate_by = 100
 
     def prepare(self, queryset):
-        return queryset.select_related("parent")
+        return queryset.select_related("parent").defer_unshown("parent")
 
     def decorate(self, objects):
         return querysets.attach_counts(objects)
