@@ -8,7 +8,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ACTOR_LIST_QUERIES = 5  # page, aliases; facets with the count (1); countries (options, names); visit counts
+ACTOR_LIST_QUERIES = 5  # page, aliases; facets with the count (1); countries; visit counts
 ACTOR_DETAIL_QUERIES = 23
 COUNTRY_DETAIL_QUERIES = 17
 
