@@ -10,10 +10,14 @@ import csv
 import datetime
 import io
 import json
+import queue
+import threading
 from collections import defaultdict
 from contextlib import nullcontext
 
-from django.db import transaction
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections, transaction
+from django.db.models import OuterRef
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 
@@ -22,6 +26,8 @@ from config.db import Ids
 
 #: Rows read from the database per round trip (each chunk also reads its many-valued names).
 CHUNK_SIZE = 2000
+#: Chunks read ahead of the one being written (see read_ahead).
+READ_AHEAD = 2
 #: What a spreadsheet would read as the start of a formula (including full-width forms).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MULTI_SEPARATOR = "; "
@@ -96,12 +102,33 @@ class ListExporter:
         """Yield lists of rows: [header] first, then the rows of each chunk of records.
 
         The renderers write a chunk at a time: a million rows then cost a few hundred
-        writes rather than a million trips through generators.
+        writes rather than a million trips through generators. The records are read on
+        another connection while the rows before them are written (read_ahead), so the
+        database's time and the writing overlap; inside a transaction, whose rows another
+        connection would not see, they are read here.
         """
         yield [list(self.columns)]
+        if transaction.get_connection(queryset.db).in_atomic_block:
+            chunks = self.record_chunks(queryset)
+        else:
+            chunks = read_ahead(lambda: self.record_chunks(queryset))
+        row = self.row
+        for chunk in chunks:
+            yield [row(record) for record in chunk]
+
+    def record_chunks(self, queryset):
+        """Yield the records of `queryset` in chunks, each with its names from `many`.
+
+        On PostgreSQL the names come with each record, as arrays read by the same query (as
+        COPY would read them); elsewhere each chunk reads them in one query per relation.
+        """
         model = queryset.model
         fields = ["pk", *(name for name in self.fields if name != "pk")]
-        records = self.prepare(queryset).values(*fields)
+        if connections[queryset.db].vendor == "postgresql":
+            arrays = {key: names_array(model, relation) for key, relation in self.many.items()}
+        else:
+            arrays = {}
+        records = self.prepare(queryset).values(*fields, **arrays)
         # In a transaction, PostgreSQL's server-side cursor streams; outside one it would be
         # declared WITH HOLD and the whole result materialised before the first row is sent.
         in_transaction = transaction.get_connection(queryset.db).in_atomic_block
@@ -110,20 +137,98 @@ class ListExporter:
             for record in records.iterator(chunk_size=CHUNK_SIZE):
                 chunk.append(record)
                 if len(chunk) == CHUNK_SIZE:
-                    yield self._rows(model, chunk)
+                    yield self._complete(model, chunk)
                     chunk = []
             if chunk:
-                yield self._rows(model, chunk)
+                yield self._complete(model, chunk)
 
-    def _rows(self, model, chunk):
+    def _complete(self, model, chunk):
         ids = [record["pk"] for record in chunk]
         for key, relation in self.many.items():
+            if chunk and key in chunk[0]:  # read with the records (names_array)
+                for record in chunk:
+                    if len(record[key]) > 1:
+                        record[key].sort(key=str.casefold)
+                continue
             names = linked_names(model, relation, ids)
             for record in chunk:
                 record[key] = names.get(record["pk"], [])
         self.extend(chunk)
-        row = self.row
-        return [row(record) for record in chunk]
+        return chunk
+
+
+def read_ahead(make_items, size=READ_AHEAD):
+    """Yield the items of the iterable `make_items()`, made in a thread while the caller works.
+
+    The thread's database queries run on its own connection (closed when it ends), so they
+    overlap with what the caller does with the items before them; at most `size` items wait,
+    so memory stays bounded. An error in the thread is raised here; when the caller stops
+    early (a download cancelled), the thread stops after the item it is making.
+    """
+    waiting = queue.Queue(maxsize=size)
+    stop = threading.Event()
+    end = object()
+
+    def hand_over(item):
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make():
+        items = None
+        try:
+            items = make_items()
+            for item in items:
+                if not hand_over(item):
+                    return
+            hand_over(end)
+        except Exception as error:  # noqa: BLE001 - raised again in the caller's thread
+            hand_over(error)
+        finally:
+            if items is not None and hasattr(items, "close"):
+                items.close()  # leaves the transaction and the server-side cursor
+            connections.close_all()
+
+    worker = threading.Thread(target=make, name="export-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := waiting.get()) is not end:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def _public_links(model, relation):
+    """Return (queryset of the links of `relation`, owner field, name path) for its names.
+
+    The links of a many-to-many relation to public targets, or the rows of a reverse
+    foreign key (e.g. an actor's aliases).
+    """
+    field = model._meta.get_field(relation)
+    target_model = field.related_model
+    if field.many_to_many:
+        through = field.remote_field.through
+        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = through._default_manager.all()
+        if hasattr(target_model, "publication_status"):
+            links = links.filter(public_q(target_model, prefix=f"{target}__"))
+        return links, owner, f"{target}__name"
+    return target_model._default_manager.all(), field.field.name, "name"
+
+
+def names_array(model, relation):
+    """Return an expression: the public names linked to each row through `relation`, as a list.
+
+    PostgreSQL only (an ARRAY subquery, one index lookup per row).
+    """
+    links, owner, name = _public_links(model, relation)
+    return ArraySubquery(links.filter(**{owner: OuterRef("pk")}).order_by().values(name))
 
 
 def linked_names(model, relation, ids):
@@ -131,22 +236,11 @@ def linked_names(model, relation, ids):
 
     One query: the links by owner id (an index lookup) joined to their public targets.
     """
-    field = model._meta.get_field(relation)
-    target_model = field.related_model
-    if field.many_to_many:
-        through = field.remote_field.through
-        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        links = through._default_manager.filter(**{f"{owner}__any_of": Ids(ids)})
-        if hasattr(target_model, "publication_status"):
-            links = links.filter(public_q(target_model, prefix=f"{target}__"))
-        pairs = links.values_list(f"{owner}_id", f"{target}__name")
-    else:  # a reverse foreign key, e.g. an actor's aliases
-        foreign_key = field.field.name
-        rows = target_model._default_manager.filter(**{f"{foreign_key}__any_of": Ids(ids)})
-        pairs = rows.values_list(f"{foreign_key}_id", "name")
+    links, owner, name = _public_links(model, relation)
+    pairs = links.filter(**{f"{owner}__any_of": Ids(ids)}).values_list(f"{owner}_id", name)
     result = defaultdict(list)
-    for owner_id, name in pairs:
-        result[owner_id].append(name)
+    for owner_id, label in pairs:
+        result[owner_id].append(label)
     for values in result.values():
         if len(values) > 1:
             values.sort(key=str.casefold)
@@ -154,10 +248,12 @@ def linked_names(model, relation, ids):
 
 
 def _csv_cell(cell):
-    if cell.__class__ is str:  # the common case first: a million rows pass here
+    kind = cell.__class__
+    if kind is str:  # the common case first: a million rows pass here
         return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
-    if isinstance(cell, list | tuple):
-        return neutralise(MULTI_SEPARATOR.join(str(item) for item in cell))
+    if kind is list or kind is tuple:
+        text = MULTI_SEPARATOR.join(map(str, cell))
+        return "'" + text if text.startswith(FORMULA_PREFIXES) else text
     return "" if cell is None else neutralise(cell)
 
 
