@@ -133,6 +133,11 @@ class ListExporter:
         # declared WITH HOLD and the whole result materialised before the first row is sent.
         in_transaction = transaction.get_connection(queryset.db).in_atomic_block
         with nullcontext() if in_transaction else transaction.atomic(using=queryset.db):
+            if arrays and not in_transaction:
+                # The planner would compile a query this costly to machine code first, which
+                # takes longer than reading the first rows: a stream wants them at once.
+                with connections[queryset.db].cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
             chunk = []
             for record in records.iterator(chunk_size=CHUNK_SIZE):
                 chunk.append(record)
