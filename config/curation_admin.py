@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -28,8 +28,7 @@ def year_filter(field_path, title="year", parameter_name="year"):
             *path, field_name = field_path.split("__")
             model = related_model(model_admin.model, "__".join(path)) if path else None
             model = model or model_admin.model
-            dates = model._default_manager.dates(field_name, "year", order="DESC")
-            return [(str(value.year), str(value.year)) for value in dates]
+            return [(str(year), str(year)) for year in distinct_years(model, field_name)]
 
         def queryset(self, request, queryset):
             value = self.value()
@@ -42,6 +41,34 @@ def year_filter(field_path, title="year", parameter_name="year"):
     YearFilter.title = title
     YearFilter.parameter_name = parameter_name
     return YearFilter
+
+
+def distinct_years(model, field_name):
+    """Return the years of the date field `field_name` of `model`'s rows, newest first.
+
+    On PostgreSQL the date's index is read a year at a time, newest first (one probe per
+    year), rather than every row of the table on every changelist; elsewhere, dates().
+    """
+    manager = model._default_manager
+    connection = connections[manager.db]
+    if connection.vendor != "postgresql":
+        return [value.year for value in manager.dates(field_name, "year", order="DESC")]
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field(field_name).column)
+    newest_before = f"SELECT EXTRACT(YEAR FROM MAX({column}))::int FROM {table}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE years(year) AS (
+                ({newest_before})
+                UNION ALL
+                SELECT ({newest_before} WHERE {column} < make_date(years.year, 1, 1))
+                FROM years WHERE years.year IS NOT NULL
+            )
+            SELECT year FROM years WHERE year IS NOT NULL
+            """  # noqa: S608 - only quoted names of the model's own table and column
+        )
+        return [year for (year,) in cursor.fetchall()]
 
 
 def has_publish_permission(request, model):

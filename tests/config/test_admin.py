@@ -1,5 +1,8 @@
 """The admin as the curators' workplace: every page answers, history records who, roles hold."""
 
+import datetime
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -7,6 +10,8 @@ from django.urls import reverse
 from actors.models import Actor
 from claims.models import Claim
 from config.curation import PublicationStatus
+from config.curation_admin import distinct_years
+from sources.models import SourceDocument
 from tests import factories
 from visits.models import Visit
 
@@ -245,3 +250,15 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_year_filters_offer_each_year_that_has_rows_newest_first(admin_client):
+    for year, month in ((1999, 3), (2019, 7), (2019, 1), (2024, 12)):
+        factories.SourceDocumentFactory(published_date=datetime.date(year, month, 1))
+    factories.SourceDocumentFactory(published_date=None)
+
+    page = admin_client.get(reverse("admin:sources_sourcedocument_changelist")).content.decode()
+    offered = re.findall(r'href="\?year=(\d+)"', page)
+
+    assert distinct_years(SourceDocument, "published_date") == [2024, 2019, 1999]
+    assert offered == ["2024", "2019", "1999"]
