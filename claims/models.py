@@ -10,7 +10,7 @@ from config.curation import CuratedModel, CuratedQuerySet, ImportedRecord, publi
 from config.reversing import detail_url
 from config.text import normalise
 from sources.models import SourceDocument
-from visits.models import PUBLIC, Issue, Visit
+from visits.models import PUBLIC, Issue, Visit, shown_issues
 
 
 class ClaimKind(models.TextChoices):
@@ -44,11 +44,7 @@ class ClaimQuerySet(CuratedQuerySet):
             # Plain lists (to_attr), not related managers: a manager per row and relation
             # costs more than the rows it holds.
             .prefetch_related(
-                models.Prefetch(
-                    "issues",
-                    queryset=Issue.objects.published().only("name", "slug"),
-                    to_attr="shown_issues",
-                ),
+                shown_issues(),
                 models.Prefetch("actors", queryset=public_actors, to_attr="shown_actors"),
                 models.Prefetch("disputed_by", queryset=public_actors, to_attr="shown_disputers"),
             )

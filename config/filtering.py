@@ -266,16 +266,20 @@ class PublicFilterSet(django_filters.FilterSet):
             and search.ranks(self.queryset.model)
         )
 
+    def ranked(self, *, rank=True):
+        """Return whether the results are ordered by relevance (`rank`: there are few enough)."""
+        return self.sort_key == "relevance" and self.can_rank and rank
+
     def ordered(self, queryset, *, rank=True):
         """Return `queryset` in the order the parameters ask for.
 
         With `rank` false a relevance order falls back to the default one (there are too
         many matches to rank one by one).
         """
+        if self.ranked(rank=rank):
+            return search.order_by_rank(queryset, self.search_text)
         key = self.sort_key
         if key == "relevance":
-            if self.can_rank and rank:
-                return search.order_by_rank(queryset, self.search_text)
             key = self.default_sort
         _label, ordering = self.filters["sort"].options[key]
         return queryset.order_by(*ordering)

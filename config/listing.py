@@ -151,7 +151,7 @@ class FilteredListView(TemplateView):
         ordered = filterset.ordered(filtered, rank=rank)
         # The facets' rows are the first results in the order shown (unless ranked by
         # relevance): the pages among them need not look their ids up again.
-        ranked = filterset.sort_key == "relevance" and filterset.can_rank and rank
+        ranked = filterset.ranked(rank=rank)
         known = None if ranked or not records else [record[0] for record in records]
         paginator = BoundedPaginator(
             ordered,
