@@ -26,13 +26,7 @@ class ActorQuerySet(CuratedQuerySet):
         return (
             self.select_related("country")
             .defer_unshown("country")
-            .prefetch_related(
-                models.Prefetch(
-                    "aliases",
-                    queryset=ActorAlias.objects.only("actor_id", "name"),
-                    to_attr="shown_aliases",
-                )
-            )
+            .with_links(shown_aliases="aliases")
         )
 
 

@@ -10,7 +10,7 @@ from config.curation import CuratedModel, CuratedQuerySet, ImportedRecord, publi
 from config.reversing import detail_url
 from config.text import normalise
 from sources.models import SourceDocument
-from visits.models import PUBLIC, Issue, Visit, shown_issues
+from visits.models import PUBLIC, Issue, Visit
 
 
 class ClaimKind(models.TextChoices):
@@ -35,19 +35,12 @@ class ClaimStatus(models.TextChoices):
 class ClaimQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return claims with everything a list row or CSV row shows, in a fixed few queries."""
-        public_actors = Actor.objects.published().only("name", "slug")
         return (
             self.select_related("source", "speaker", "visit")
             .defer_unshown("source", "speaker", "visit")
             # A source's texts are long and a claim row shows only its title.
             .defer("source__raw_text", "source__body")
-            # Plain lists (to_attr), not related managers: a manager per row and relation
-            # costs more than the rows it holds.
-            .prefetch_related(
-                shown_issues(),
-                models.Prefetch("actors", queryset=public_actors, to_attr="shown_actors"),
-                models.Prefetch("disputed_by", queryset=public_actors, to_attr="shown_disputers"),
-            )
+            .with_links(shown_issues="issues", shown_actors="actors", shown_disputers="disputed_by")
         )
 
 

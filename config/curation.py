@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.encoding import force_str
 
 from config import visibility
+from config.links import LinkingQuerySetMixin
 
 
 class PublicationStatus(models.TextChoices):
@@ -27,7 +28,7 @@ def public_q(model, prefix=""):
 UNSHOWN_FIELDS = ("search_vector", "created_at", "updated_at")
 
 
-class CuratedQuerySet(models.QuerySet):
+class CuratedQuerySet(LinkingQuerySetMixin, models.QuerySet):
     """Base QuerySet of curated models: knows what is public, keeps stored visibility right."""
 
     def published(self):

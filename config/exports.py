@@ -21,8 +21,8 @@ from django.db.models import OuterRef
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 
-from config.curation import public_q
 from config.db import Ids
+from config.links import public_links
 
 #: Rows read from the database per round trip (each chunk also reads its many-valued names).
 CHUNK_SIZE = 2000
@@ -209,31 +209,14 @@ def read_ahead(make_items, size=READ_AHEAD):
         stop.set()
 
 
-def _public_links(model, relation):
-    """Return (queryset of the links of `relation`, owner field, name path) for its names.
-
-    The links of a many-to-many relation to public targets, or the rows of a reverse
-    foreign key (e.g. an actor's aliases).
-    """
-    field = model._meta.get_field(relation)
-    target_model = field.related_model
-    if field.many_to_many:
-        through = field.remote_field.through
-        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        links = through._default_manager.all()
-        if hasattr(target_model, "publication_status"):
-            links = links.filter(public_q(target_model, prefix=f"{target}__"))
-        return links, owner, f"{target}__name"
-    return target_model._default_manager.all(), field.field.name, "name"
-
-
 def names_array(model, relation):
     """Return an expression: the public names linked to each row through `relation`, as a list.
 
     PostgreSQL only (an ARRAY subquery, one index lookup per row).
     """
-    links, owner, name = _public_links(model, relation)
-    return ArraySubquery(links.filter(**{owner: OuterRef("pk")}).order_by().values(name))
+    links, owner, target = public_links(model, relation)
+    names = links.filter(**{owner: OuterRef("pk")}).order_by().values(f"{target}name")
+    return ArraySubquery(names)
 
 
 def linked_names(model, relation, ids):
@@ -241,8 +224,9 @@ def linked_names(model, relation, ids):
 
     One query: the links by owner id (an index lookup) joined to their public targets.
     """
-    links, owner, name = _public_links(model, relation)
-    pairs = links.filter(**{f"{owner}__any_of": Ids(ids)}).values_list(f"{owner}_id", name)
+    links, owner, target = public_links(model, relation)
+    pairs = links.filter(**{f"{owner}__any_of": Ids(ids)})
+    pairs = pairs.values_list(f"{owner}_id", f"{target}name")
     result = defaultdict(list)
     for owner_id, label in pairs:
         result[owner_id].append(label)

@@ -12,7 +12,7 @@ from actors.models import Actor
 from config.curation import CuratedModel, CuratedQuerySet, publish_permission
 from config.reversing import detail_url
 from config.text import normalise
-from visits.models import Issue, Visit, shown_issues
+from visits.models import Issue, Visit
 
 
 class SourceKind(models.TextChoices):
@@ -41,7 +41,7 @@ def body_checksum(body):
 class SourceDocumentQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return sources without their (long) texts, with what a list row shows."""
-        return self.defer_unshown().defer("raw_text", "body").prefetch_related(shown_issues())
+        return self.defer_unshown().defer("raw_text", "body").with_links(shown_issues="issues")
 
 
 class SourceDocument(CuratedModel):

@@ -55,17 +55,6 @@ class Issue(CuratedModel):
         return [self.name, *[word for word in words if word.lower() != self.name.lower()]]
 
 
-def shown_issues():
-    """Return the prefetch of a row's public issues as the plain list `shown_issues`.
-
-    A plain list (to_attr), not a related manager: a manager per row costs more than the
-    few issues it holds.
-    """
-    return models.Prefetch(
-        "issues", queryset=Issue.objects.published().only("name", "slug"), to_attr="shown_issues"
-    )
-
-
 class VisitKind(models.TextChoices):
     STATE = "state", "State visit"
     OFFICIAL = "official", "Official visit"
@@ -83,7 +72,7 @@ class VisitQuerySet(CuratedQuerySet):
         return (
             self.select_related("visitor", "origin", "destination", "visitor_role")
             .defer_unshown("visitor", "origin", "destination")
-            .prefetch_related(shown_issues())
+            .with_links(shown_issues="issues")
         )
 
 
