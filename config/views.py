@@ -91,7 +91,8 @@ def _section(key, title, viewname, queryset, query, fallback_fields, headline_fi
     shown in the list's own order (newest first) rather than ranked one by one.
     """
     matches = search.filter_queryset(queryset, query, fallback_fields)
-    count, exact = paging.bounded_count(matches, search.RANK_LIMIT)
+    with search.through_index(queryset.model):
+        count, exact = paging.bounded_count(matches, search.RANK_LIMIT)
     order_note = ""
     if exact and search.ranks(queryset.model):
         ordered = search.order_by_rank(matches, query)

@@ -70,7 +70,7 @@ class VisitQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return visits with everything a list row or CSV row shows, in a fixed few queries."""
         return (
-            self.select_related("visitor", "origin", "destination", "visitor_role")
+            self.select_related("visitor", "origin", "destination")
             .defer_unshown("visitor", "origin", "destination")
             .with_links(shown_issues="issues")
         )
