@@ -34,6 +34,18 @@ def querystring(context, **changes):
     return query_url(context["request"].GET, drop=(), **changes)
 
 
+def truncatewords(value, length):
+    """Return `value` cut after `length` words, with " …" if cut, as Django's filter does.
+
+    Django's goes through a lazy Truncator, at four times the cost, on every card.
+    """
+    words = str(value).split()
+    if len(words) <= length:
+        return " ".join(words)
+    text = " ".join(words[:length])
+    return text if text.endswith(" …") else text + " …"
+
+
 def environment(**options):
     """Return the Jinja2 environment of the public pages (see TEMPLATES in settings)."""
     options["loader"] = SiteLoader(options["loader"].searchpath)
@@ -46,7 +58,7 @@ def environment(**options):
         partial_date=partial_date,
         web_url=web_url,
         pluralize=defaultfilters.pluralize,
-        truncatewords=defaultfilters.truncatewords,
+        truncatewords=truncatewords,
         truncatechars=defaultfilters.truncatechars,
         linebreaksbr=defaultfilters.linebreaksbr,
     )
