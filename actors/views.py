@@ -17,7 +17,7 @@ from config import chartdata
 from config.charts import stacked_bar_chart, timeline_chart
 from config.curation import public_q
 from config.facets import ChoiceFacet, RelationFacet
-from config.listing import FilteredListView, names_by_pk, select_options
+from config.listing import FilteredListView, names_by_pk, select_options, slugs_known
 
 DETAIL_ROWS = 20
 #: Participation roles that make an actor the one visited (rather than a travelling member).
@@ -50,6 +50,10 @@ class ActorListView(FilteredListView):
     @cached_property
     def public_countries(self):
         return public_countries()
+
+    def known_targets(self):
+        # An actor's country is a country (the field admits no other actor).
+        return {"country": slugs_known(self.public_countries)}
 
     def facet_names(self):
         # An actor's country is a country (the field admits no other actor).

@@ -71,9 +71,14 @@ class SlugFilter(ListFilter):
     """
 
     field_class = SlugListField
+    #: {slug: (id, label)} of every public row the filter can name, when the view has read
+    #: them anyway (see FilteredListView.known_targets); None: look the slugs up.
+    known = None
 
     def targets(self, model, values):
         """Return {slug: (id, label)} of the public rows named by `values` (one query)."""
+        if self.known is not None:
+            return {slug: self.known[slug] for slug in values if slug in self.known}
         key = tuple(values)
         remembered = getattr(self, "_targets", None)
         if remembered is not None and remembered[0] == key:

@@ -53,6 +53,11 @@ def names_by_pk(rows):
     return {pk: (slug, name) for pk, slug, name in rows}
 
 
+def slugs_known(rows):
+    """Return {slug: (pk, name)} of (pk, slug, name) rows, as slug filters look them up."""
+    return {slug: (pk, name) for pk, slug, name in rows}
+
+
 def select_options(rows):
     """Return the options of a select ("Any" first) of (pk, slug, name) rows."""
     return [("", "Any"), *((slug, name) for _pk, slug, name in rows)]
@@ -96,6 +101,11 @@ class FilteredListView(TemplateView):
         """Add per-page extras to the shown rows (one query for the page, never per row)."""
         return objects
 
+    def known_targets(self):
+        """Return {filter name: {slug: (pk, name)} of every public row it can name}, for slug
+        filters whose rows the page reads anyway (their slugs then need no look-up)."""
+        return {}
+
     def facet_names(self):
         """Return {facet parameter: {pk: (slug, name)} of every public row it can show}, for
         facets whose related rows the page reads anyway (see compute_facets)."""
@@ -118,6 +128,9 @@ class FilteredListView(TemplateView):
         self.filterset = self.filterset_class(
             request.GET, queryset=self.get_base_queryset(), request=request
         )
+        if fmt == "html":
+            for name, known in self.known_targets().items():
+                self.filterset.filters[name].known = known
         valid = self.filterset.is_valid()
         if fmt != "html":
             if not valid:

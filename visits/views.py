@@ -10,7 +10,7 @@ from config import chartdata
 from config.charts import stacked_bar_chart
 from config.curation import public_q
 from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
-from config.listing import FilteredListView, names_by_pk, select_options
+from config.listing import FilteredListView, names_by_pk, select_options, slugs_known
 from visits import querysets
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
@@ -27,6 +27,9 @@ class IssueOptionsMixin:
     def public_issues(self):
         """Return (pk, slug, name) of every public issue, by name (the table is small)."""
         return list(Issue.objects.published().values_list("pk", "slug", "name"))
+
+    def known_targets(self):
+        return {**super().known_targets(), "issue": slugs_known(self.public_issues)}
 
     def facet_names(self):
         return {**super().facet_names(), "issue": names_by_pk(self.public_issues)}
@@ -70,6 +73,11 @@ class VisitListView(IssueOptionsMixin, FilteredListView):
     @cached_property
     def public_countries(self):
         return public_countries()
+
+    def known_targets(self):
+        # An origin or destination is a country (the field admits no other actor).
+        countries = slugs_known(self.public_countries)
+        return {**super().known_targets(), "origin": countries, "destination": countries}
 
     def facet_names(self):
         # A destination is a country (the field admits no other actor).

@@ -8,9 +8,10 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-CLAIM_LIST_QUERIES = 9  # page, 3 prefetches; 7 facets with the count (4); issues (options, names)
-CLAIM_LIST_FILTERED_QUERIES = 10  # the same, and the chosen issue read by its slug
-CLAIM_DETAIL_QUERIES = 4  # the claim with its source, speaker and visit; 3 prefetches
+CLAIM_LIST_QUERIES = 9  # page, 3 link lists; 7 facets with the count (4); issues (options, names)
+# The same: the chosen issue is found among the issues read for the select.
+CLAIM_LIST_FILTERED_QUERIES = 9
+CLAIM_DETAIL_QUERIES = 4  # the claim with its source, speaker and visit; 3 link lists
 
 
 @pytest.fixture
