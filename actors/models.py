@@ -22,12 +22,11 @@ class ActorQuerySet(CuratedQuerySet):
         return self.filter(kind=ActorKind.COUNTRY)
 
     def for_list(self):
-        """Return actors with what a list row or CSV row shows, in a fixed few queries."""
-        return (
-            self.select_related("country")
-            .defer_unshown("country")
-            .with_links(shown_aliases="aliases")
-        )
+        """Return actors with what a list row shows, in a fixed few queries.
+
+        Not their countries: the list names them from the countries its select reads.
+        """
+        return self.defer_unshown().with_links(shown_aliases="aliases")
 
 
 class Actor(CuratedModel):

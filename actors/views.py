@@ -64,9 +64,15 @@ class ActorListView(FilteredListView):
         form.fields["country"].widget.choices = select_options(self.public_countries)
 
     def decorate(self, objects):
-        """Give each shown actor `visit_count`: public visits made (one query for the page)."""
+        """Give each shown actor `visit_count` (one query for the page) and `country_name`."""
         if not objects:
             return objects
+        # The name of a public country, from the countries the select reads anyway.
+        countries = names_by_pk(self.public_countries)
+        for actor in objects:
+            actor.country_name = (
+                countries[actor.country_id][1] if actor.country_id in countries else ""
+            )
         visits = objects[0].visits_made.model.objects.published()
         counts = dict(
             visits.filter(visitor_id__in=[actor.pk for actor in objects])
