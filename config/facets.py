@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from django.db.models import Count
 
-from config.db import Ids
+from config.db import rows_for_ids
 from config.filtering import label_field, related_model
 
 
@@ -113,14 +113,16 @@ def compute_facets(facets, model, columns, records, active, url_for, names=None)
 
 def _names(target, pks):
     """Return {pk: (slug, name)} of the public `target` rows among `pks`: one query."""
-    if not pks:
-        return {}
-    return {
-        pk: (slug, name)
-        for pk, slug, name in target.objects.published()
-        .filter(pk__any_of=Ids(pks))
-        .values_list("pk", "slug", label_field(target))
-    }
+    rows = rows_for_ids(
+        ("facet names", target),
+        lambda ids: (
+            target.objects.published()
+            .filter(pk__any_of=ids)
+            .values_list("pk", "slug", label_field(target))
+        ),
+        list(pks),
+    )
+    return {pk: (slug, name) for pk, slug, name in rows}
 
 
 def _top_named(names, keyed_counts, limit):
@@ -160,13 +162,18 @@ class ManyFacet(Facet):
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
         # Counted in the database by the link table's index alone; only the top values are
         # then named (and checked public), rather than joining every linked row.
-        return dict(
-            through.objects.filter(**{f"{owner}__any_of": Ids(ids)})
-            .values_list(f"{target}_id")
-            .annotate(n=Count("pk"))
-            .values_list(f"{target}_id", "n")
-            .order_by()
+        rows = rows_for_ids(
+            ("facet counts", model, self.relation),
+            lambda ids: (
+                through.objects.filter(**{f"{owner}__any_of": ids})
+                .values_list(f"{target}_id")
+                .annotate(n=Count("pk"))
+                .values_list(f"{target}_id", "n")
+                .order_by()
+            ),
+            ids,
         )
+        return dict(rows)
 
 
 @dataclass

@@ -5,10 +5,12 @@ instance per linked row, through its prefetch machinery, which cost a list page 
 the queries themselves; here one values query per relation fills plain lists of `Linked`.
 """
 
+from functools import partial
+
 from django.db.models.query import ModelIterable
 
 from config import visibility
-from config.db import Ids
+from config.db import rows_for_ids
 
 
 def public_links(model, relation):
@@ -51,6 +53,17 @@ class Linked:
         return self.model.get_absolute_url(self)
 
 
+def _links(model, relation, ids):
+    """Return a query of (owner id, pk, name[, slug]) of the rows `ids`' public `relation` rows."""
+    links, owner, target = public_links(model, relation)
+    target_model = model._meta.get_field(relation).related_model
+    fields = [f"{owner}_id", f"{target}pk", f"{target}name"]
+    if any(field.name == "slug" for field in target_model._meta.concrete_fields):
+        fields.append(f"{target}slug")
+    ordered = links.filter(**{f"{owner}__any_of": ids}).order_by(f"{target}name", f"{target}pk")
+    return ordered.values_list(*fields)
+
+
 def attach_links(objects, relations):
     """Set `to_attr` on each of `objects` to the list of its public `relation` rows, by name.
 
@@ -61,17 +74,8 @@ def attach_links(objects, relations):
     model = objects[0].__class__
     ids = [obj.pk for obj in objects]
     for relation, to_attr in relations:
-        links, owner, target = public_links(model, relation)
         target_model = model._meta.get_field(relation).related_model
-        has_slug = any(field.name == "slug" for field in target_model._meta.concrete_fields)
-        fields = [f"{owner}_id", f"{target}pk", f"{target}name"]
-        if has_slug:
-            fields.append(f"{target}slug")
-        rows = (
-            links.filter(**{f"{owner}__any_of": Ids(ids)})
-            .order_by(f"{target}name", f"{target}pk")
-            .values_list(*fields)
-        )
+        rows = rows_for_ids(("links", model, relation), partial(_links, model, relation), ids)
         by_owner = {pk: [] for pk in ids}
         for owner_id, *values in rows:
             by_owner[owner_id].append(Linked(target_model, *values))

@@ -1,0 +1,41 @@
+"""Id-list queries compiled once (config.db.rows_for_ids) give the rows the queryset gives."""
+
+import pytest
+from django.db.models.functions import Upper
+
+from config.db import rows_for_ids
+from tests import factories
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def titles_by_id(ids):
+    return Visit.objects.filter(pk__any_of=ids).order_by("pk").values_list("pk", "title")
+
+
+def test_one_statement_serves_every_list_of_ids():
+    visits = [factories.VisitFactory(title=f"Visit {number}") for number in range(4)]
+    ids = [visit.pk for visit in visits]
+
+    first = rows_for_ids(("test titles",), titles_by_id, ids[:2])
+    again = rows_for_ids(("test titles",), titles_by_id, ids[1:])
+
+    assert first == [(pk, f"Visit {number}") for number, pk in enumerate(ids[:2])]
+    assert again == [(pk, f"Visit {number + 1}") for number, pk in enumerate(ids[1:])]
+    assert rows_for_ids(("test titles",), titles_by_id, []) == []
+
+
+def test_a_query_with_parameters_of_its_own_keeps_them():
+    visits = [factories.VisitFactory(title=title) for title in ("Kabul talks", "Delhi summit")]
+
+    def kabul_titles(ids):
+        return (
+            Visit.objects.filter(pk__any_of=ids, title__startswith="Kabul")
+            .annotate(loud=Upper("title"))
+            .values_list("pk", "loud")
+        )
+
+    rows = rows_for_ids(("test kabul",), kabul_titles, [visit.pk for visit in visits])
+
+    assert rows == [(visits[0].pk, "KABUL TALKS")]
