@@ -16,6 +16,7 @@ from actors.models import Actor, ActorKind, ActorRole
 from config import chartdata
 from config.charts import stacked_bar_chart, timeline_chart
 from config.curation import public_q
+from config.db import fixed_rows, rows_for_ids
 from config.facets import ChoiceFacet, RelationFacet
 from config.listing import FilteredListView, names_by_pk, select_options, slugs_known
 
@@ -26,7 +27,10 @@ RECEIVING_ROLES = ("host", "met_with")
 
 def public_countries():
     """Return (pk, slug, name) of every public country, by name (some two hundred rows)."""
-    return list(Actor.objects.published().countries().values_list("pk", "slug", "name"))
+    return fixed_rows(
+        "public countries",
+        lambda: Actor.objects.published().countries().values_list("pk", "slug", "name"),
+    )
 
 
 class ActorListView(FilteredListView):
@@ -75,11 +79,17 @@ class ActorListView(FilteredListView):
             )
         visits = objects[0].visits_made.model.objects.published()
         counts = dict(
-            visits.filter(visitor_id__in=[actor.pk for actor in objects])
-            .order_by()
-            .values("visitor_id")
-            .annotate(n=Count("pk"))
-            .values_list("visitor_id", "n")
+            rows_for_ids(
+                "visits made",
+                lambda ids: (
+                    visits.filter(visitor__any_of=ids)
+                    .order_by()
+                    .values("visitor_id")
+                    .annotate(n=Count("pk"))
+                    .values_list("visitor_id", "n")
+                ),
+                [actor.pk for actor in objects],
+            )
         )
         for actor in objects:
             actor.visit_count = counts.get(actor.pk, 0)

@@ -3,6 +3,7 @@
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import AutoField, BigAutoField, ForeignKey, IntegerField, Lookup, Subquery
+from django.db.models.query import ValuesListIterable
 
 
 def analyze(*models):
@@ -84,28 +85,48 @@ def rows_for_ids(key, build, ids, using="default"):
     """
     if not ids:
         return []
+    return _rows(key, lambda: build(Ids(ids)), using, build(Ids([_SENTINEL])), ids)
+
+
+def fixed_rows(key, build, using="default"):
+    """Return the rows of `build()`, a values_list queryset whose SQL and parameters never
+    change (e.g. every public issue), compiled once per process as rows_for_ids does."""
+    return _rows(key, build, using)
+
+
+def _rows(key, run, using, template=None, ids=None):
     conn = connections[using]
     if conn.vendor != "postgresql":
-        return list(build(Ids(ids)))
+        return list(run())
     statement = _STATEMENTS.get((using, key))
     if statement is None:
-        statement = _STATEMENTS[(using, key)] = _compile(build(Ids([_SENTINEL])), using)
+        queryset = run() if template is None else template
+        statement = _STATEMENTS[(using, key)] = _compile(queryset, using, ids is not None)
     if statement is False:
-        return list(build(Ids(ids)))
+        return list(run())
     sql, params, position = statement
-    params = list(params)
-    params[position] = "{" + ",".join(map(str, ids)) + "}"
+    if position is not None:
+        params = list(params)
+        params[position] = "{" + ",".join(map(str, ids)) + "}"
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _compile(queryset, using):
-    """Return (sql, params, position of the ids) of `queryset`, or False if it cannot be reused."""
+def _compile(queryset, using, with_ids):
+    """Return (sql, params, position of the ids or None) of `queryset`, or False if it cannot
+    be run again as it is (converters, or no single ids parameter where one is expected)."""
+    if queryset._iterable_class is not ValuesListIterable:  # rows as plain tuples only
+        return False
     compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
-    marker = f"{{{_SENTINEL}}}"
+    params = tuple(params)
     columns = [column for column, _sql, _alias in compiler.select]
-    if list(params).count(marker) != 1 or compiler.get_converters(columns):
+    if compiler.get_converters(columns):
         return False
-    return sql, tuple(params), list(params).index(marker)
+    if not with_ids:
+        return sql, params, None
+    marker = f"{{{_SENTINEL}}}"
+    if params.count(marker) != 1:
+        return False
+    return sql, params, params.index(marker)

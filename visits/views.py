@@ -9,6 +9,7 @@ from actors.views import public_countries
 from config import chartdata
 from config.charts import stacked_bar_chart
 from config.curation import public_q
+from config.db import fixed_rows
 from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
 from config.listing import FilteredListView, names_by_pk, select_options, slugs_known
 from visits import querysets
@@ -26,7 +27,9 @@ class IssueOptionsMixin:
     @cached_property
     def public_issues(self):
         """Return (pk, slug, name) of every public issue, by name (the table is small)."""
-        return list(Issue.objects.published().values_list("pk", "slug", "name"))
+        return fixed_rows(
+            "public issues", lambda: Issue.objects.published().values_list("pk", "slug", "name")
+        )
 
     def known_targets(self):
         return {**super().known_targets(), "issue": slugs_known(self.public_issues)}

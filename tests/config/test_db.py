@@ -3,7 +3,7 @@
 import pytest
 from django.db.models.functions import Upper
 
-from config.db import rows_for_ids
+from config.db import fixed_rows, rows_for_ids
 from tests import factories
 from visits.models import Visit
 
@@ -39,3 +39,22 @@ def test_a_query_with_parameters_of_its_own_keeps_them():
     rows = rows_for_ids(("test kabul",), kabul_titles, [visit.pk for visit in visits])
 
     assert rows == [(visits[0].pk, "KABUL TALKS")]
+
+
+def test_a_fixed_query_is_run_afresh_each_time():
+    def titles():
+        return Visit.objects.order_by("title").values_list("title")
+
+    factories.VisitFactory(title="Kabul talks")
+    assert fixed_rows(("test fixed",), titles) == [("Kabul talks",)]
+    factories.VisitFactory(title="Delhi summit")
+    assert fixed_rows(("test fixed",), titles) == [("Delhi summit",), ("Kabul talks",)]
+
+
+def test_rows_of_other_shapes_come_as_the_queryset_gives_them():
+    factories.VisitFactory(title="Kabul talks")
+
+    def flat_titles():
+        return Visit.objects.values_list("title", flat=True)
+
+    assert fixed_rows(("test flat",), flat_titles) == ["Kabul talks"]
