@@ -1,5 +1,7 @@
 """Visits and the issues on their agenda."""
 
+from functools import cached_property
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -67,12 +69,15 @@ class VisitKind(models.TextChoices):
 
 
 class VisitQuerySet(CuratedQuerySet):
-    def for_list(self):
-        """Return visits with everything a list row or CSV row shows, in a fixed few queries."""
+    def for_list(self, countries=True):
+        """Return visits with everything a card shows, in a fixed few queries.
+
+        Without `countries`, the origin and destination are left for the caller to name
+        (`origin_name`, `destination_name`), as the visits list does from its selects' rows.
+        """
+        related = ("visitor", "origin", "destination") if countries else ("visitor",)
         return (
-            self.select_related("visitor", "origin", "destination")
-            .defer_unshown("visitor", "origin", "destination")
-            .with_links(shown_issues="issues")
+            self.select_related(*related).defer_unshown(*related).with_links(shown_issues="issues")
         )
 
 
@@ -181,6 +186,16 @@ class Visit(CuratedModel, ImportedRecord):
 
     def get_absolute_url(self):
         return detail_url("visits:detail", "slug", self.slug)
+
+    @cached_property
+    def origin_name(self):
+        """Return the name of the country of origin ('' if none)."""
+        return self.origin.name if self.origin_id else ""
+
+    @cached_property
+    def destination_name(self):
+        """Return the name of the destination country ('' if none)."""
+        return self.destination.name if self.destination_id else ""
 
     @property
     def date_display(self):

@@ -77,6 +77,21 @@ class VisitListView(IssueOptionsMixin, FilteredListView):
     def public_countries(self):
         return public_countries()
 
+    def prepare(self, queryset):
+        return queryset.for_list(countries=False)
+
+    def decorate(self, objects):
+        """Name each shown visit's origin and destination from the countries the selects read."""
+        countries = names_by_pk(self.public_countries)
+        for visit in objects:
+            visit.origin_name = (
+                countries[visit.origin_id][1] if visit.origin_id in countries else ""
+            )
+            visit.destination_name = (
+                countries[visit.destination_id][1] if visit.destination_id in countries else ""
+            )
+        return objects
+
     def known_targets(self):
         # An origin or destination is a country (the field admits no other actor).
         countries = slugs_known(self.public_countries)

@@ -41,6 +41,21 @@ def test_list_shows_count_cards_and_download_links_that_keep_the_filters(client,
     assert "21–23 July 2019" in page
 
 
+@pytest.mark.parametrize("path", ["/visits/", "/", "/search/?q=washington"])
+def test_a_visit_card_says_from_where_to_where(client, corpus, path):
+    page = html(client.get(path))
+
+    card = re.search(
+        r'<li class="card">\s*<h3 class="card-title"><a href="/visits/imran-khan-'
+        r'washington-2019/">.*?</li>',
+        page,
+        re.S,
+    )
+    assert card is not None, path
+    route = " ".join(re.sub(r"<[^>]+>", " ", card.group(0)).split())
+    assert "Imran Khan from Pakistan → to Washington, United States" in route, route
+
+
 def test_facets_count_the_current_results_and_link_to_add_or_remove_a_filter(client, corpus):
     page = html(client.get("/visits/?leader=imran-khan"))
 
