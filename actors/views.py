@@ -18,7 +18,13 @@ from config.charts import stacked_bar_chart, timeline_chart
 from config.curation import public_q
 from config.db import fixed_rows, rows_for_ids
 from config.facets import ChoiceFacet, RelationFacet
-from config.listing import FilteredListView, names_by_pk, select_options, slugs_known
+from config.listing import (
+    FilteredListView,
+    labels_by_pk,
+    names_by_pk,
+    select_options,
+    slugs_known,
+)
 
 DETAIL_ROWS = 20
 #: Participation roles that make an actor the one visited (rather than a travelling member).
@@ -72,11 +78,9 @@ class ActorListView(FilteredListView):
         if not objects:
             return objects
         # The name of a public country, from the countries the select reads anyway.
-        countries = names_by_pk(self.public_countries)
+        countries = labels_by_pk(self.public_countries)
         for actor in objects:
-            actor.country_name = (
-                countries[actor.country_id][1] if actor.country_id in countries else ""
-            )
+            actor.country_name = countries.get(actor.country_id, "")
         visits = objects[0].visits_made.model.objects.published()
         counts = dict(
             rows_for_ids(

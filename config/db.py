@@ -85,7 +85,7 @@ def rows_for_ids(key, build, ids, using="default"):
     """
     if not ids:
         return []
-    return _rows(key, lambda: build(Ids(ids)), using, build(Ids([_SENTINEL])), ids)
+    return _rows(key, lambda: build(Ids(ids)), using, lambda: build(Ids([_SENTINEL])), ids)
 
 
 def fixed_rows(key, build, using="default"):
@@ -100,7 +100,7 @@ def _rows(key, run, using, template=None, ids=None):
         return list(run())
     statement = _STATEMENTS.get((using, key))
     if statement is None:
-        queryset = run() if template is None else template
+        queryset = (template or run)()
         statement = _STATEMENTS[(using, key)] = _compile(queryset, using, ids is not None)
     if statement is False:
         return list(run())

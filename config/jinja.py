@@ -10,8 +10,9 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 
+from config.dates import DatePrecision, format_partial_date
+from config.exports import public_url
 from config.listing import query_url
-from config.templatetags.site import datetime_attr, partial_date, web_url
 
 
 class SiteLoader(jinja2.FileSystemLoader):
@@ -32,6 +33,22 @@ def url(name, *args, **kwargs):
 def querystring(context, **changes):
     """Return '?…' of the request's parameters with `changes` set, as {% querystring %} does."""
     return query_url(context["request"].GET, drop=(), **changes)
+
+
+def partial_date(value, precision=DatePrecision.DAY):
+    """Render a date no more precisely than it is known ('July 2019', '2014')."""
+    return format_partial_date(value, precision or DatePrecision.DAY)
+
+
+def datetime_attr(value, precision=DatePrecision.DAY):
+    """Return a <time datetime> value at a precision: '2019-07-21', '2019-07' or '2019'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
 
 
 def truncatewords(value, length):
@@ -56,7 +73,8 @@ def environment(**options):
     env.filters.update(
         datetime_attr=datetime_attr,
         partial_date=partial_date,
-        web_url=web_url,
+        # A link only if it is an http(s) address (a javascript: link is never shown).
+        web_url=public_url,
         pluralize=defaultfilters.pluralize,
         truncatewords=truncatewords,
         truncatechars=defaultfilters.truncatechars,

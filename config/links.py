@@ -42,12 +42,6 @@ class Linked:
     def __str__(self):
         return self.name
 
-    def __eq__(self, other):
-        return isinstance(other, Linked) and (self.model, self.pk) == (other.model, other.pk)
-
-    def __hash__(self):
-        return hash((self.model, self.pk))
-
     def get_absolute_url(self):
         # The models' own get_absolute_url reads the slug alone.
         return self.model.get_absolute_url(self)

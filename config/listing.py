@@ -53,6 +53,11 @@ def names_by_pk(rows):
     return {pk: (slug, name) for pk, slug, name in rows}
 
 
+def labels_by_pk(rows):
+    """Return {pk: name} of (pk, slug, name) rows."""
+    return {pk: name for pk, _slug, name in rows}
+
+
 def slugs_known(rows):
     """Return {slug: (pk, name)} of (pk, slug, name) rows, as slug filters look them up."""
     return {slug: (pk, name) for pk, slug, name in rows}

@@ -11,7 +11,13 @@ from config.charts import stacked_bar_chart
 from config.curation import public_q
 from config.db import fixed_rows
 from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
-from config.listing import FilteredListView, names_by_pk, select_options, slugs_known
+from config.listing import (
+    FilteredListView,
+    labels_by_pk,
+    names_by_pk,
+    select_options,
+    slugs_known,
+)
 from visits import querysets
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
@@ -82,14 +88,10 @@ class VisitListView(IssueOptionsMixin, FilteredListView):
 
     def decorate(self, objects):
         """Name each shown visit's origin and destination from the countries the selects read."""
-        countries = names_by_pk(self.public_countries)
+        countries = labels_by_pk(self.public_countries)
         for visit in objects:
-            visit.origin_name = (
-                countries[visit.origin_id][1] if visit.origin_id in countries else ""
-            )
-            visit.destination_name = (
-                countries[visit.destination_id][1] if visit.destination_id in countries else ""
-            )
+            visit.origin_name = countries.get(visit.origin_id, "")
+            visit.destination_name = countries.get(visit.destination_id, "")
         return objects
 
     def known_targets(self):
