@@ -94,6 +94,28 @@ def fixed_rows(key, build, using="default"):
     return _rows(key, build, using)
 
 
+def plain_rows(queryset):
+    """Return the rows (tuples) of a values_list `queryset`, on PostgreSQL straight from the cursor.
+
+    Django hands rows over one by one through its iterators, which for the five hundred rows a
+    list page reads for its facets costs a third as much as the query. A query that needs
+    converters runs as the queryset.
+    """
+    using = queryset.db
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        try:
+            statement = _compile(queryset, using, with_ids=False)
+        except EmptyResultSet:
+            return []
+        if statement:
+            sql, params, _position = statement
+            with conn.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+    return list(queryset)
+
+
 def _rows(key, run, using, template=None, ids=None):
     conn = connections[using]
     if conn.vendor != "postgresql":

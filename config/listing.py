@@ -8,6 +8,7 @@ from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.views.generic import TemplateView
 
 from config import paging, search
+from config.db import plain_rows
 from config.exports import error_response, export_response
 from config.facets import compute_facets, facet_columns
 from config.paging import BoundedPaginator, bounded_count
@@ -263,7 +264,7 @@ class FilteredListView(TemplateView):
         label, ordering = self.filterset.filters["sort"].options[key]
         columns = facet_columns(facets, filtered.model)
         rows = filtered.order_by(*ordering).values_list("pk", *columns)
-        records = list(rows[: max(count_limit, limit) + 1])
+        records = plain_rows(rows[: max(count_limit, limit) + 1])
         if len(records) <= count_limit:
             counted = (len(records), True)
         else:

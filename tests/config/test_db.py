@@ -3,7 +3,7 @@
 import pytest
 from django.db.models.functions import Upper
 
-from config.db import fixed_rows, rows_for_ids
+from config.db import fixed_rows, plain_rows, rows_for_ids
 from tests import factories
 from visits.models import Visit
 
@@ -58,3 +58,21 @@ def test_rows_of_other_shapes_come_as_the_queryset_gives_them():
         return Visit.objects.values_list("title", flat=True)
 
     assert fixed_rows(("test flat",), flat_titles) == ["Kabul talks"]
+
+
+def test_plain_rows_are_the_rows_the_queryset_gives():
+    for title in ("Kabul talks", "Delhi summit", "Doha round"):
+        factories.VisitFactory(title=title)
+    visits = Visit.objects.order_by("title")
+
+    rows = plain_rows(visits.values_list("pk", "title")[:2])
+
+    assert rows == list(visits.values_list("pk", "title")[:2])
+    assert [title for _pk, title in rows] == ["Delhi summit", "Doha round"]
+    assert plain_rows(visits.values_list("title", flat=True)) == [
+        "Delhi summit",
+        "Doha round",
+        "Kabul talks",
+    ]
+    assert plain_rows(visits.none().values_list("pk", "title")) == []
+    assert plain_rows(visits.filter(pk__any_of=[]).values_list("pk")) == []
