@@ -12,6 +12,7 @@ from config.jinja import truncatewords, url
 def _nothing(request):  # pragma: no cover - never requested
     raise AssertionError
 
+
 #: Words, runs of mixed whitespace and the ellipsis itself.
 TEXT = st.lists(
     st.one_of(
