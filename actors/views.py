@@ -47,7 +47,7 @@ class ActorListView(FilteredListView):
     exporter_class = ActorExporter
     template_name = "actors/actor_list.html"
     title = "Actors"
-    paginate_by = 50
+    paginate_by = 25
     form_fields = ("q", "kind", "country")
     headline_field = "description"
 

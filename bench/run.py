@@ -159,6 +159,7 @@ def sample_filters():
     from django.db.models.functions import ExtractYear
 
     from actors.models import Actor
+    from actors.views import ActorListView
     from claims.models import Claim
     from sources.models import SourceDocument
     from visits.models import Issue, Visit
@@ -173,6 +174,7 @@ def sample_filters():
     )
     issue = Issue.objects.published().annotate(n=Count("claims")).order_by("-n").first()
     claims = Claim.objects.published().count()
+    actors = Actor.objects.published().count()
     leader = Actor.objects.get(slug=top["visitor__slug"])
     source_year = (
         SourceDocument.objects.published()
@@ -192,7 +194,8 @@ def sample_filters():
         "leader_country": leader.country.slug if leader.country_id else "",
         "source_year": source_year,
         "source_deep_page": max(2, SourceDocument.objects.published().count() // 25 // 2),
-        "actor_deep_page": max(2, Actor.objects.published().count() // 50 // 2),
+        # The middle of the list, whatever the page size.
+        "actor_deep_page": max(2, actors // 2 // ActorListView.paginate_by),
     }
 
 

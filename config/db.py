@@ -94,26 +94,38 @@ def fixed_rows(key, build, using="default"):
     return _rows(key, build, using)
 
 
-def plain_rows(queryset):
+def plain_statement(queryset):
+    """Return (sql, params) of a values_list `queryset` to run straight from the cursor.
+
+    None off PostgreSQL, or for a query whose rows need converters (it must run as the
+    queryset); ("", ()) for a query that can have no rows.
+    """
+    using = queryset.db
+    if connections[using].vendor != "postgresql":
+        return None
+    try:
+        statement = _compile(queryset, using, with_ids=False)
+    except EmptyResultSet:
+        return "", ()
+    return statement[:2] if statement else None
+
+
+def plain_rows(queryset, statement=None):
     """Return the rows (tuples) of a values_list `queryset`, on PostgreSQL straight from the cursor.
 
     Django hands rows over one by one through its iterators, which for the five hundred rows a
-    list page reads for its facets costs a third as much as the query. A query that needs
-    converters runs as the queryset.
+    list page reads for its facets costs a third as much as the query. `statement` is
+    plain_statement(queryset) when the caller has it already.
     """
-    using = queryset.db
-    conn = connections[using]
-    if conn.vendor == "postgresql":
-        try:
-            statement = _compile(queryset, using, with_ids=False)
-        except EmptyResultSet:
-            return []
-        if statement:
-            sql, params, _position = statement
-            with conn.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-    return list(queryset)
+    statement = statement or plain_statement(queryset)
+    if statement is None:
+        return list(queryset)
+    sql, params = statement
+    if not sql:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _rows(key, run, using, template=None, ids=None):

@@ -8,7 +8,7 @@ from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.views.generic import TemplateView
 
 from config import paging, search
-from config.db import plain_rows
+from config.db import plain_rows, plain_statement
 from config.exports import error_response, export_response
 from config.facets import compute_facets, facet_columns
 from config.paging import BoundedPaginator, bounded_count
@@ -264,11 +264,14 @@ class FilteredListView(TemplateView):
         label, ordering = self.filterset.filters["sort"].options[key]
         columns = facet_columns(facets, filtered.model)
         rows = filtered.order_by(*ordering).values_list("pk", *columns)
-        records = plain_rows(rows[: max(count_limit, limit) + 1])
+        first = rows[: max(count_limit, limit) + 1]
+        statement = plain_statement(first)
+        records = plain_rows(first, statement)
         if len(records) <= count_limit:
             counted = (len(records), True)
         else:
-            counted = (max(paging.estimated_count(filtered) or 0, count_limit + 1), False)
+            estimate = paging.estimated_count(filtered, limited=statement)
+            counted = (max(estimate or 0, count_limit + 1), False)
         if len(records) <= limit:
             return counted, columns, records, ""
         shown = paging.count_label(*counted, count_limit)

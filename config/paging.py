@@ -20,10 +20,23 @@ from config.db import Ids
 COUNT_LIMIT = 500
 
 
-def estimated_count(queryset):
-    """Return the planner's estimate of the rows of `queryset` (PostgreSQL), else None."""
-    if connections[queryset.db].vendor != "postgresql":
+def estimated_count(queryset, limited=None):
+    """Return the planner's estimate of the rows of `queryset` (PostgreSQL), else None.
+
+    `limited`, the (sql, params) of the query's first rows (a LIMIT), spares building a query
+    of its own: the plan of a LIMIT estimates, under its Limit node, the rows of the whole.
+    """
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
         return None
+    if limited and limited[0]:
+        sql, params = limited
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        if top["Node Type"] == "Limit" and top.get("Plans"):
+            return int(top["Plans"][0]["Plan Rows"])
     plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from config import listing, paging, search
+from config.db import analyze, plain_statement
 from config.paging import BoundedPaginator, bounded_count, count_label
 from tests import factories
 from visits.models import Visit
@@ -48,6 +49,22 @@ def test_a_count_past_the_limit_is_an_estimate_said_to_be_one():
     assert count > 3
     label = count_label(count, exact, limit=3)
     assert label.startswith(("about ", "more than 3"))
+
+
+def test_an_estimate_read_from_the_plan_of_the_first_rows_is_the_planners_estimate():
+    visits(40)
+    analyze(Visit)
+    public = Visit.objects.published().filter(title__startswith="Trip")
+    first = public.order_by("-start_date").values_list("pk", "title")[:5]
+
+    whole = paging.estimated_count(public)
+    from_first = paging.estimated_count(public, limited=plain_statement(first))
+
+    if search.is_postgres():
+        assert whole == from_first
+        assert 20 <= whole <= 60
+    else:
+        assert whole is None and from_first is None
 
 
 def test_estimates_read_as_round_numbers():
