@@ -5,16 +5,37 @@ its widget shows the first and keeps the others as hidden inputs.
 """
 
 import functools
+from html import escape as escape_text
 
 from django import forms
 from django.core.validators import validate_slug
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 #: The most values one repeatable parameter accepts (a URL is not a bulk query).
 MAX_VALUES = 20
 MIN_YEAR, MAX_YEAR = 1800, 2200
+
+
+def escape(value):
+    """Return `value` escaped for HTML, a safe string as it is (Django's conditional_escape).
+
+    Django's own goes through a lazy-string check on every call; a filter form makes a few
+    hundred of them.
+    """
+    return value.__html__() if hasattr(value, "__html__") else escape_text(str(value))
+
+
+def html_attrs(attrs):
+    """Return `attrs` written as Django's flatatt writes them: ` key="value"` by key, then
+    ` key` for each true boolean; False and None leave an attribute out."""
+    pairs = sorted(
+        (key, value) for key, value in attrs.items() if not isinstance(value, bool | None)
+    )
+    flags = sorted(key for key, value in attrs.items() if value is True)
+    return "".join(
+        [f' {escape(key)}="{escape(value)}"' for key, value in pairs]
+        + [f" {escape(key)}" for key in flags]
+    )
 
 
 class RepeatableMixin:
@@ -34,10 +55,11 @@ class RepeatableMixin:
         first = values[0] if values else None
         html = super().render(name, first, attrs, renderer)
         # A form shows one value per field; the others stay in the URL as hidden inputs.
-        extras = format_html_join(
-            "", '<input type="hidden" name="{}" value="{}">', ((name, v) for v in values[1:])
+        extras = "".join(
+            f'<input type="hidden" name="{escape(name)}" value="{escape(item)}">'
+            for item in values[1:]
         )
-        return mark_safe(html + extras)  # noqa: S308 - both parts are built with format_html
+        return mark_safe(html + extras)  # noqa: S308 - every value is escaped
 
 
 class DirectInput(forms.widgets.Input):
@@ -45,10 +67,11 @@ class DirectInput(forms.widgets.Input):
 
     def render(self, name, value, attrs=None, renderer=None):
         value = self.format_value(value)
-        html = format_html('<input type="{}" name="{}"', self.input_type, name)
+        html = f'<input type="{escape(self.input_type)}" name="{escape(name)}"'
         if value is not None:
-            html += format_html(' value="{}"', value)
-        return mark_safe(html + flatatt(self.build_attrs(self.attrs, attrs)) + ">")  # noqa: S308
+            html += f' value="{escape(value)}"'
+        final = html_attrs(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f"{html}{final}>")  # noqa: S308 - every value is escaped
 
 
 class DirectTextInput(DirectInput, forms.TextInput):
@@ -76,26 +99,28 @@ class DirectSelect(forms.Select):
     def choices(self, value):
         # Flat (value, label) pairs as given: Django would normalise each of them again
         # every time a view sets the options.
-        self._choices = list(value)
+        self._choices = tuple(value)
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = tuple((str(v), str(label)) for v, label in self.choices)
-        known = {v for v, _label in choices}
-        chosen = next((option for option in self.format_value(value) if option in known), None)
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = _options_html(choices)
-        if chosen is not None:
-            plain = f'<option value="{escape(chosen)}">'
-            options = options.replace(plain, plain[:-1] + " selected>", 1)
-        html = format_html("<select{}>", flatatt(final)) + options + "</select>"
-        return mark_safe(html)  # noqa: S308 - every value is escaped
+        try:
+            options = _options_html(self._choices)
+        except TypeError:  # pairs given as lists
+            options = _options_html(tuple(map(tuple, self._choices)))
+        for option in self.format_value(value):
+            plain = f'<option value="{escape_text(option)}">'
+            if plain in options:
+                options = options.replace(plain, plain[:-1] + " selected>", 1)
+                break
+        final = html_attrs(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return mark_safe(f"<select{final}>{options}</select>")  # noqa: S308 - all escaped
 
 
 @functools.lru_cache(maxsize=32)
 def _options_html(choices):
     """Return the escaped <option> lines of `choices` ((value, label) pairs), unselected."""
     return "\n" + "".join(
-        f'<option value="{escape(value)}">{escape(label)}</option>\n' for value, label in choices
+        f'<option value="{escape_text(str(value))}">{escape_text(str(label))}</option>\n'
+        for value, label in choices
     )
 
 

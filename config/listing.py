@@ -1,7 +1,8 @@
 """The view behind every public list: one FilterSet serving the HTML page, the CSV and the JSON."""
 
+import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.http import HttpResponseRedirect
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
@@ -45,8 +46,20 @@ def query_url(params, *, drop=("page",), **changes):
             lists[name] = [str(item) for item in value]
         else:
             lists[name] = [str(value)]
-    encoded = urlencode([(name, value) for name, values in lists.items() for value in values])
+    encoded = "&".join(
+        f"{_quote(name)}={_quote(value)}" for name, values in lists.items() for value in values
+    )
     return f"?{encoded}" if encoded else "?"
+
+
+#: What quote_plus leaves as it is.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quote(text):
+    """Return quote_plus(text) as urlencode writes it, at once for a plain slug or number."""
+    text = str(text)
+    return text if _UNQUOTED.fullmatch(text) else quote_plus(text)
 
 
 def names_by_pk(rows):
