@@ -265,16 +265,18 @@ class FilteredListView(TemplateView):
         `paging.COUNT_LIMIT` results their exact count, beyond it the planner's estimate; up to
         `facet_limit` results the facets count them all, beyond it the first `facet_limit`, and
         say so: counting a million rows seven ways on every page would cost seconds.
-        `records` are tuples of (pk, *columns); a list without facets only counts.
+        `records` are tuples of (pk, *columns); a list without facets reads its ids alone, which
+        then spare its pages a look-up of their own.
         """
-        if not facets:
+        sort = self.filterset.filters.get("sort")
+        if sort is None:
             return bounded_count(filtered), [], [], ""
         count_limit = paging.COUNT_LIMIT
         limit = self.facet_limit or FACET_LIMIT
         key = self.filterset.sort_key
-        if key == "relevance" or key not in self.filterset.filters["sort"].options:
+        if key == "relevance" or key not in sort.options:
             key = self.filterset.default_sort
-        label, ordering = self.filterset.filters["sort"].options[key]
+        label, ordering = sort.options[key]
         columns = facet_columns(facets, filtered.model)
         rows = filtered.order_by(*ordering).values_list("pk", *columns)
         first = rows[: max(count_limit, limit) + 1]
@@ -285,7 +287,7 @@ class FilteredListView(TemplateView):
         else:
             estimate = paging.estimated_count(filtered, limited=statement)
             counted = (max(estimate or 0, count_limit + 1), False)
-        if len(records) <= limit:
+        if len(records) <= limit or not facets:
             return counted, columns, records, ""
         shown = paging.count_label(*counted, count_limit)
         note = f"Counts among the first {limit:,} of {shown} results ({label.lower()})."
