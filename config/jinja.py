@@ -40,6 +40,7 @@ def url(name, *args, **kwargs):
 
 @lru_cache(maxsize=256)
 def _plain_url(name, urlconf, prefix):
+    # `prefix` only keys the cache: reverse() reads the current script prefix itself.
     return reverse(name, urlconf=urlconf)
 
 
