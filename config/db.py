@@ -76,12 +76,13 @@ _STATEMENTS = {}
 
 
 def rows_for_ids(key, build, ids, using="default"):
-    """Return the rows (tuples) of `build(Ids(ids))`, a values_list queryset without converters.
+    """Return the rows (tuples) of `build(Ids(ids))`, a values_list queryset.
 
     On PostgreSQL the ids travel as one array parameter, so a query is the same statement for
-    any ids: it is compiled once per process under `key`, then run with each list of ids.
-    Django would build and compile the queryset again on every call, which costs a list page
-    more than running it. Elsewhere (or for a query that needs converters) the queryset runs.
+    any ids: it is compiled once per process under `key`, then run with each list of ids, its
+    values converted as Django's own converters would (e.g. a count's int()). Django would
+    build and compile the queryset again on every call, which costs a list page more than
+    running it. Elsewhere (or for a flat query) the queryset runs.
     """
     if not ids:
         return []
@@ -107,7 +108,7 @@ def plain_statement(queryset):
         statement = _compile(queryset, using, with_ids=False)
     except EmptyResultSet:
         return "", ()
-    return statement[:2] if statement else None
+    return statement[:2] if statement and not statement[3] else None
 
 
 def plain_rows(queryset, statement=None):
@@ -138,29 +139,48 @@ def _rows(key, run, using, template=None, ids=None):
         statement = _STATEMENTS[(using, key)] = _compile(queryset, using, ids is not None)
     if statement is False:
         return list(run())
-    sql, params, position = statement
+    sql, params, position, converters = statement
     if position is not None:
         params = list(params)
         params[position] = "{" + ",".join(map(str, ids)) + "}"
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    return _converted(rows, converters, conn) if converters else rows
+
+
+def _converted(rows, converters, connection):
+    """Return `rows` with `converters` ((position, functions, expression) of a compiled query)
+    applied, as Django's compiler applies them (apply_converters) to the rows of a queryset."""
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, functions, expression in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        converted.append(tuple(row))
+    return converted
 
 
 def _compile(queryset, using, with_ids):
-    """Return (sql, params, position of the ids or None) of `queryset`, or False if it cannot
-    be run again as it is (converters, or no single ids parameter where one is expected)."""
+    """Return (sql, params, position of the ids or None, converters) of `queryset`, or False if
+    it cannot be run again as it is (rows other than tuples, or no single ids parameter where
+    one is expected)."""
     if queryset._iterable_class is not ValuesListIterable:  # rows as plain tuples only
         return False
     compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
     params = tuple(params)
     columns = [column for column, _sql, _alias in compiler.select]
-    if compiler.get_converters(columns):
-        return False
+    converters = tuple(
+        (position, tuple(functions), expression)
+        for position, (functions, expression) in compiler.get_converters(columns).items()
+    )
     if not with_ids:
-        return sql, params, None
+        return sql, params, None, converters
     marker = f"{{{_SENTINEL}}}"
     if params.count(marker) != 1:
         return False
-    return sql, params, params.index(marker)
+    return sql, params, params.index(marker), converters

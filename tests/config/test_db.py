@@ -1,6 +1,8 @@
 """Id-list queries compiled once (config.db.rows_for_ids) give the rows the queryset gives."""
 
 import pytest
+from django.db import connection
+from django.db.models import Avg, Count
 from django.db.models.functions import Upper
 
 from config.db import fixed_rows, plain_rows, rows_for_ids
@@ -39,6 +41,34 @@ def test_a_query_with_parameters_of_its_own_keeps_them():
     rows = rows_for_ids(("test kabul",), kabul_titles, [visit.pk for visit in visits])
 
     assert rows == [(visits[0].pk, "KABUL TALKS")]
+
+
+def test_aggregates_are_converted_as_the_queryset_converts_them():
+    visits = [factories.VisitFactory(title=title) for title in ("Kabul talks", "Kabul talks", "Doha")]
+    ids = [visit.pk for visit in visits]
+    built = []
+
+    def per_title(ids):
+        built.append(ids)
+        return (
+            Visit.objects.filter(pk__any_of=ids)
+            .values("title")
+            .annotate(n=Count("pk"), mean=Avg("pk"))
+            .order_by("title")
+            .values_list("title", "n", "mean")
+        )
+
+    rows = rows_for_ids(("test per title",), per_title, ids)
+    again = rows_for_ids(("test per title",), per_title, ids[:2])
+    builds = len(built)
+
+    assert rows == list(per_title(ids))
+    assert rows == [("Doha", 1, float(ids[2])), ("Kabul talks", 2, (ids[0] + ids[1]) / 2)]
+    assert again == [("Kabul talks", 2, (ids[0] + ids[1]) / 2)]
+    # An average is a float, as Django gives it, not the database's numeric (a Decimal).
+    assert all(type(mean) is float for _title, _n, mean in rows + again)
+    # Compiled once on PostgreSQL, then run as it is; built on each call elsewhere.
+    assert builds == (1 if connection.vendor == "postgresql" else 2)
 
 
 def test_a_fixed_query_is_run_afresh_each_time():
