@@ -3,7 +3,7 @@
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import AutoField, BigAutoField, ForeignKey, IntegerField, Lookup, Subquery
-from django.db.models.query import ValuesListIterable
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 
 def analyze(*models):
@@ -87,6 +87,97 @@ def rows_for_ids(key, build, ids, using="default"):
     if not ids:
         return []
     return _rows(key, lambda: build(Ids(ids)), using, lambda: build(Ids([_SENTINEL])), ids)
+
+
+def objects_for_ids(key, build, ids, using="default"):
+    """Return the model instances of `build(Ids(ids))`, a queryset of a model's rows, as the
+    queryset would give them (select_related rows, annotations, links attached).
+
+    Compiled once per process under `key` as rows_for_ids is: a list page reads its rows by
+    id, and Django would build and compile that query again on every page. Elsewhere (or for
+    a queryset this cannot repeat: prefetches, rows other than model instances) it runs.
+    """
+    if not ids:
+        return []
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return list(build(Ids(ids)))
+    reader = _READERS.get((using, key))
+    if reader is None:
+        reader = _READERS[(using, key)] = _ObjectReader.compile(build(Ids([_SENTINEL])), using)
+    if reader is False:
+        return list(build(Ids(ids)))
+    return reader.read(ids, conn)
+
+
+_READERS = {}
+
+
+class _ObjectReader:
+    """A compiled query of model rows and how its rows become instances (ModelIterable's
+    steps, once): run again with other ids, it skips building and compiling the query."""
+
+    def __init__(self, queryset, compiler, sql, params, position):
+        self.queryset, self.sql, self.params, self.position = queryset, sql, params, position
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, queryset.db)
+        self.annotations = tuple(compiler.annotation_col_map.items())
+        columns = [column[0] for column in select[: compiler.col_count]]
+        self.converters = tuple(
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(columns).items()
+        )
+
+    @classmethod
+    def compile(cls, queryset, using):
+        """Return a reader of `queryset` (built with the sentinel id), or False."""
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups
+            or queryset._known_related_objects
+        ):
+            return False
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        params = tuple(params)
+        marker = f"{{{_SENTINEL}}}"
+        if params.count(marker) != 1 or compiler.has_composite_fields(
+            [column[0] for column in compiler.select]
+        ):
+            return False
+        return cls(queryset, compiler, sql, params, params.index(marker))
+
+    def read(self, ids, conn):
+        params = list(self.params)
+        params[self.position] = "{" + ",".join(map(str, ids)) + "}"
+        with conn.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = _converted(rows, self.converters, conn)
+        db, model, start, end, init_list = (
+            self.queryset.db,
+            self.model,
+            self.start,
+            self.end,
+            self.init_list,
+        )
+        objects = []
+        for row in rows:
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        attach = getattr(self.queryset, "attach_links_to", None)
+        if attach is not None:
+            attach(objects)
+        return objects
 
 
 def fixed_rows(key, build, using="default"):

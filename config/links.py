@@ -93,8 +93,13 @@ class LinkingQuerySetMixin:
         clone._links = self._links
         return clone
 
+    def attach_links_to(self, objects):
+        """Attach the links this queryset asks for (with_links) to `objects`, rows it read."""
+        if self._links:
+            attach_links(objects, self._links)
+
     def _fetch_all(self):
         fetching = self._result_cache is None
         super()._fetch_all()
-        if fetching and self._links and self._iterable_class is ModelIterable:
-            attach_links(self._result_cache, self._links)
+        if fetching and self._iterable_class is ModelIterable:
+            self.attach_links_to(self._result_cache)

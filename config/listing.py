@@ -113,7 +113,9 @@ class FilteredListView(TemplateView):
         return []
 
     def prepare(self, queryset):
-        """Return `queryset` with what each shown or exported row needs, in a fixed few queries."""
+        """Return `queryset` with what each shown or exported row needs, in a fixed few queries.
+
+        The same for every request: the query that reads a page's rows is compiled once."""
         return queryset.for_list()
 
     def decorate(self, objects):
@@ -192,6 +194,7 @@ class FilteredListView(TemplateView):
             counted=counted,
             known_ids=known,
             known_all=counted[1] and counted[0] == len(records),
+            rows_key=(type(self), "page rows"),
         )
         page = paginator.get_page(params.get("page"))
         objects = list(page.object_list)

@@ -14,7 +14,7 @@ from functools import cached_property
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 
-from config.db import Ids
+from config.db import Ids, objects_for_ids
 
 #: Rows counted exactly; a larger result shows an estimate.
 COUNT_LIMIT = 500
@@ -89,7 +89,9 @@ class BoundedPaginator(Paginator):
 
     `prepare(queryset)` adds what a shown row needs (select_related, prefetches, annotations)
     to the query that reads the page's rows. `known_ids`, the ids of the first rows in this
-    order (all of them if `known_all`), spare the pages among them the look-up of their ids.
+    order (all of them if `known_all`), spare the pages among them the look-up of their ids;
+    given a `rows_key`, their rows are read by a statement compiled once per process under it
+    (objects_for_ids), so `prepare` must then make the same query on every request.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class BoundedPaginator(Paginator):
         counted=None,
         known_ids=None,
         known_all=False,
+        rows_key=None,
     ):
         super().__init__(object_list, per_page)
         self.prepare = prepare or (lambda queryset: queryset)
@@ -110,6 +113,7 @@ class BoundedPaginator(Paginator):
             self._bounded = counted
         self.known_ids = known_ids
         self.known_all = known_all
+        self.rows_key = rows_key
 
     @cached_property
     def _bounded(self):
@@ -157,8 +161,15 @@ class BoundedPaginator(Paginator):
         """Return the rows of `ids`, prepared, in the order of `ids`."""
         if not ids:
             return []
-        model = self.object_list.model
-        rows = self.prepare(model._default_manager.filter(pk__any_of=Ids(ids)).order_by())
+        manager = self.object_list.model._default_manager
+
+        def build(ids):
+            return self.prepare(manager.filter(pk__any_of=ids).order_by())
+
+        if self.rows_key is None:
+            rows = build(Ids(ids))
+        else:
+            rows = objects_for_ids(self.rows_key, build, ids, using=self.object_list.db)
         position = {pk: index for index, pk in enumerate(ids)}
         return sorted(rows, key=lambda row: position[row.pk])
 

@@ -1,11 +1,12 @@
-"""Id-list queries compiled once (config.db.rows_for_ids) give the rows the queryset gives."""
+"""Id-list queries compiled once (config.db.rows_for_ids, objects_for_ids) give the rows the
+queryset gives."""
 
 import pytest
 from django.db import connection
 from django.db.models import Avg, Count
 from django.db.models.functions import Upper
 
-from config.db import fixed_rows, plain_rows, rows_for_ids
+from config.db import fixed_rows, objects_for_ids, plain_rows, rows_for_ids
 from tests import factories
 from visits.models import Visit
 
@@ -44,7 +45,9 @@ def test_a_query_with_parameters_of_its_own_keeps_them():
 
 
 def test_aggregates_are_converted_as_the_queryset_converts_them():
-    visits = [factories.VisitFactory(title=title) for title in ("Kabul talks", "Kabul talks", "Doha")]
+    visits = [
+        factories.VisitFactory(title=title) for title in ("Kabul talks", "Kabul talks", "Doha")
+    ]
     ids = [visit.pk for visit in visits]
     built = []
 
@@ -69,6 +72,70 @@ def test_aggregates_are_converted_as_the_queryset_converts_them():
     assert all(type(mean) is float for _title, _n, mean in rows + again)
     # Compiled once on PostgreSQL, then run as it is; built on each call elsewhere.
     assert builds == (1 if connection.vendor == "postgresql" else 2)
+
+
+def test_objects_come_as_the_queryset_gives_them(django_assert_num_queries):
+    visitor = factories.ActorFactory(name="Imran Khan")
+    trade = factories.IssueFactory(name="Trade")
+    visits = [
+        factories.VisitFactory(title=title, visitor=visitor) for title in ("Kabul talks", "Doha")
+    ]
+    visits[0].issues.add(trade)
+    built = []
+
+    def visits_of(ids):
+        built.append(ids)
+        return (
+            Visit.objects.filter(pk__any_of=ids)
+            .select_related("visitor")
+            .defer("summary")
+            .annotate(loud=Upper("title"))
+            .with_links(shown_issues="issues")
+            .order_by("pk")
+        )
+
+    def shown(rows):
+        return [
+            (
+                row.pk,
+                row.title,
+                row.loud,
+                row.visitor.name,
+                [issue.name for issue in row.shown_issues],
+            )
+            for row in rows
+        ]
+
+    with django_assert_num_queries(2):  # the rows, then their issues
+        rows = objects_for_ids(("test visits",), visits_of, [visit.pk for visit in visits])
+    again = objects_for_ids(("test visits",), visits_of, [visits[1].pk])
+    builds = len(built)
+
+    assert shown(rows) == shown(visits_of([visit.pk for visit in visits]))
+    assert shown(rows) == [
+        (visits[0].pk, "Kabul talks", "KABUL TALKS", "Imran Khan", ["Trade"]),
+        (visits[1].pk, "Doha", "DOHA", "Imran Khan", []),
+    ]
+    assert shown(again) == [(visits[1].pk, "Doha", "DOHA", "Imran Khan", [])]
+    assert all(row.get_deferred_fields() == {"summary"} for row in rows + again)
+    assert objects_for_ids(("test visits",), visits_of, []) == []
+    # Compiled once on PostgreSQL, then run as it is; built on each call elsewhere.
+    assert builds == (1 if connection.vendor == "postgresql" else 2)
+
+
+def test_objects_with_prefetches_are_read_by_their_queryset(django_assert_num_queries):
+    visits = [factories.VisitFactory(title=title) for title in ("Kabul talks", "Doha")]
+    for visit, name in zip(visits, ("Trade", "Security"), strict=True):
+        visit.issues.add(factories.IssueFactory(name=name))
+
+    def prefetching(ids):
+        return Visit.objects.filter(pk__any_of=ids).prefetch_related("issues").order_by("pk")
+
+    for _ in range(2):
+        with django_assert_num_queries(2):  # the rows, then the issues of them all
+            rows = objects_for_ids(("test prefetching",), prefetching, [v.pk for v in visits])
+            names = [[issue.name for issue in row.issues.all()] for row in rows]
+        assert names == [["Trade"], ["Security"]]
 
 
 def test_a_fixed_query_is_run_afresh_each_time():
