@@ -62,8 +62,12 @@ class AnyOf(Lookup):
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # One array literal: the driver would otherwise check and quote every id in turn.
-        literal = "{" + ",".join(map(str, self.rhs)) + "}"
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, id_array(self.rhs)]
+
+
+def id_array(ids):
+    """Return `ids` as one PostgreSQL array literal ("{6,1,4}"), a single parameter."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 for _field in (ForeignKey, AutoField, BigAutoField):
@@ -72,6 +76,8 @@ for _field in (ForeignKey, AutoField, BigAutoField):
 
 #: A stand-in id for compiling a statement once (see rows_for_ids); never a real row's.
 _SENTINEL = -7_331_001
+#: The sentinel as the parameter that a compiled statement's ids take the place of.
+_MARKER = id_array([_SENTINEL])
 _STATEMENTS = {}
 
 
@@ -144,21 +150,14 @@ class _ObjectReader:
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
         params = tuple(params)
-        marker = f"{{{_SENTINEL}}}"
-        if params.count(marker) != 1 or compiler.has_composite_fields(
+        if params.count(_MARKER) != 1 or compiler.has_composite_fields(
             [column[0] for column in compiler.select]
         ):
             return False
-        return cls(queryset, compiler, sql, params, params.index(marker))
+        return cls(queryset, compiler, sql, params, params.index(_MARKER))
 
     def read(self, ids, conn):
-        params = list(self.params)
-        params[self.position] = "{" + ",".join(map(str, ids)) + "}"
-        with conn.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        if self.converters:
-            rows = _converted(rows, self.converters, conn)
+        rows = _fetch(conn, self.sql, self.params, self.position, self.converters, ids)
         db, model, start, end, init_list = (
             self.queryset.db,
             self.model,
@@ -215,9 +214,7 @@ def plain_rows(queryset, statement=None):
     sql, params = statement
     if not sql:
         return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return _fetch(connections[queryset.db], sql, params, None, (), None)
 
 
 def _rows(key, run, using, template=None, ids=None):
@@ -230,10 +227,15 @@ def _rows(key, run, using, template=None, ids=None):
         statement = _STATEMENTS[(using, key)] = _compile(queryset, using, ids is not None)
     if statement is False:
         return list(run())
-    sql, params, position, converters = statement
+    return _fetch(conn, *statement, ids)
+
+
+def _fetch(conn, sql, params, position, converters, ids):
+    """Return the rows of a compiled statement, `ids` in place of the parameter at `position`
+    (unless None), converted by `converters` as the queryset's rows would be."""
     if position is not None:
         params = list(params)
-        params[position] = "{" + ",".join(map(str, ids)) + "}"
+        params[position] = id_array(ids)
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -271,7 +273,6 @@ def _compile(queryset, using, with_ids):
     )
     if not with_ids:
         return sql, params, None, converters
-    marker = f"{{{_SENTINEL}}}"
-    if params.count(marker) != 1:
+    if params.count(_MARKER) != 1:
         return False
-    return sql, params, params.index(marker), converters
+    return sql, params, params.index(_MARKER), converters
