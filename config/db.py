@@ -132,11 +132,7 @@ class _ObjectReader:
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, queryset.db)
         self.annotations = tuple(compiler.annotation_col_map.items())
-        columns = [column[0] for column in select[: compiler.col_count]]
-        self.converters = tuple(
-            (position, tuple(functions), expression)
-            for position, (functions, expression) in compiler.get_converters(columns).items()
-        )
+        self.converters = _converters(compiler)
 
     @classmethod
     def compile(cls, queryset, using):
@@ -158,16 +154,10 @@ class _ObjectReader:
 
     def read(self, ids, conn):
         rows = _fetch(conn, self.sql, self.params, self.position, self.converters, ids)
-        db, model, start, end, init_list = (
-            self.queryset.db,
-            self.model,
-            self.start,
-            self.end,
-            self.init_list,
-        )
+        db = self.queryset.db
         objects = []
         for row in rows:
-            obj = model.from_db(db, init_list, row[start:end])
+            obj = self.model.from_db(db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations:
@@ -257,6 +247,16 @@ def _converted(rows, converters, connection):
     return converted
 
 
+def _converters(compiler):
+    """Return ((position, functions, expression), …) of a compiled query's converted columns,
+    the converters Django's results_iter applies to its rows."""
+    columns = [column[0] for column in compiler.select[: compiler.col_count]]
+    return tuple(
+        (position, tuple(functions), expression)
+        for position, (functions, expression) in compiler.get_converters(columns).items()
+    )
+
+
 def _compile(queryset, using, with_ids):
     """Return (sql, params, position of the ids or None, converters) of `queryset`, or False if
     it cannot be run again as it is (rows other than tuples, or no single ids parameter where
@@ -266,11 +266,7 @@ def _compile(queryset, using, with_ids):
     compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
     params = tuple(params)
-    columns = [column for column, _sql, _alias in compiler.select]
-    converters = tuple(
-        (position, tuple(functions), expression)
-        for position, (functions, expression) in compiler.get_converters(columns).items()
-    )
+    converters = _converters(compiler)
     if not with_ids:
         return sql, params, None, converters
     if params.count(_MARKER) != 1:
