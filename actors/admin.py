@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from actors.models import Actor, ActorAlias, ActorRole
 from actors.services import actor_merge, find_duplicate_pairs, merge_preview
-from config.curation_admin import CuratedAdmin, OwnedRowAdmin
+from core.admin import CuratedAdmin, OwnedRowAdmin
 
 
 class ActorAliasInline(admin.TabularInline):

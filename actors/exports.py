@@ -1,8 +1,8 @@
 """CSV/JSON rows of the actors list."""
 
 from actors.models import ActorKind
-from config.curation import PublicationStatus
-from config.exports import ListExporter, url_maker
+from core.lists.exports import ListExporter, url_maker
+from core.status import PublicationStatus
 
 KINDS = dict(ActorKind.choices)
 

@@ -1,7 +1,7 @@
 """The filters of the actors list (one FilterSet for HTML, CSV and JSON)."""
 
 from actors.models import Actor, ActorKind
-from config.filtering import ChoiceFilter, PublicFilterSet, SearchFilter, SlugFilter, SortFilter
+from core.lists.filters import ChoiceFilter, PublicFilterSet, SearchFilter, SlugFilter, SortFilter
 
 
 class ActorFilterSet(PublicFilterSet):

@@ -2,12 +2,12 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from config.curation import CuratedModel, CuratedQuerySet, publish_permission
-from config.dates import DatePrecision, format_date_range
-from config.reversing import detail_url
-from config.text import fingerprint
+from core.dates import DatePrecision, format_date_range
+from core.models import CuratedModel, CuratedQuerySet, publish_permission, shown
+from core.text import fingerprint
 
 
 class ActorKind(models.TextChoices):
@@ -22,11 +22,17 @@ class ActorQuerySet(CuratedQuerySet):
         return self.filter(kind=ActorKind.COUNTRY)
 
     def for_list(self):
-        """Return actors with what a list row shows, in a fixed few queries.
+        """Return actors with what a list row shows (country, aliases), in a fixed few queries."""
+        aliases = ActorAlias.objects.only("name", "actor")
+        return (
+            self.select_related("country")
+            .defer_unshown("country")
+            .prefetch_related(shown("aliases", aliases, "shown_aliases"))
+        )
 
-        Not their countries: the list names them from the countries its select reads.
-        """
-        return self.defer_unshown().with_links(shown_aliases="aliases")
+    def as_links(self):
+        """Return actors with only what a link to one needs (its name and slug)."""
+        return self.only("name", "slug")
 
 
 class Actor(CuratedModel):
@@ -77,7 +83,7 @@ class Actor(CuratedModel):
         return self.name
 
     def get_absolute_url(self):
-        return detail_url("actors:detail", "slug", self.slug)
+        return reverse("actors:detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         self.fingerprint = fingerprint(self.name)

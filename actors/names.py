@@ -6,7 +6,7 @@ Nawaz Sharif"; "President X and Secretary Y" is two people. actors.resolution ma
 
 import re
 
-from config.text import fingerprint
+from core.text import fingerprint
 
 #: Titles that may open a name, longest first within each family so that the longest wins.
 TITLES = (

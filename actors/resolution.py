@@ -21,9 +21,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from actors.models import Actor, ActorAlias, ActorKind, ActorRole
 from actors.names import is_partial_match, title_key
-from config.curation import PublicationStatus
-from config.dates import DatePrecision
-from config.text import fingerprint
+from core.dates import DatePrecision
+from core.status import PublicationStatus
+from core.text import fingerprint
 
 #: Roles seen further apart than this are kept as separate terms ("1990–1993", "2013–2017").
 ROLE_GAP = datetime.timedelta(days=5 * 365)

@@ -126,11 +126,9 @@ def merge_preview(other):
             if not through._meta.auto_created:
                 continue  # counted through its own foreign keys
             target = relation.field.m2m_reverse_field_name()
-            count = through._default_manager.filter(**{target: other}).count()
+            count = through.objects.filter(**{target: other}).count()
         else:
-            count = relation.related_model._default_manager.filter(
-                **{relation.field.name: other}
-            ).count()
+            count = relation.related_model.objects.filter(**{relation.field.name: other}).count()
         if count:
             preview.append((_label(relation), count))
     return preview
@@ -174,7 +172,7 @@ def _move_foreign_key(relation, keep, other, user, reason):
     model, field = relation.related_model, relation.field
     unique_sets = _unique_field_sets(model, field.name)
     moved = 0
-    for row in model._default_manager.filter(**{field.name: other}).order_by("pk"):
+    for row in model.objects.filter(**{field.name: other}).order_by("pk"):
         if model is Actor and row.pk == keep.pk:
             # The kept actor pointed at the merged one (e.g. as its country).
             setattr(row, field.name, None if field.null else keep)
@@ -186,7 +184,7 @@ def _move_foreign_key(relation, keep, other, user, reason):
         for fields in unique_sets:
             lookup = {name: getattr(row, name) for name in fields if name != field.name}
             lookup[field.name] = keep
-            duplicate = model._default_manager.filter(**lookup).exclude(pk=row.pk).first()
+            duplicate = model.objects.filter(**lookup).exclude(pk=row.pk).first()
             if duplicate is not None:
                 break
         if duplicate is None:
@@ -206,17 +204,17 @@ def _move_many_to_many(relation, keep, other, user, reason):
     through = relation.through
     target = relation.field.m2m_reverse_field_name()
     owner = relation.field.m2m_field_name()
-    links = through._default_manager.filter(**{target: other})
+    links = through.objects.filter(**{target: other})
     owner_ids = set(links.values_list(f"{owner}_id", flat=True))
     if not owner_ids:
         return 0
-    already = through._default_manager.filter(**{target: keep, f"{owner}__in": owner_ids})
+    already = through.objects.filter(**{target: keep, f"{owner}__in": owner_ids})
     links.filter(**{f"{owner}__in": already.values(f"{owner}_id")}).delete()
     links.update(**{target: keep})
     owner_model = relation.related_model
     if hasattr(owner_model, "history"):
         # Links carry no history of their own: note the change on each owner.
-        for obj in owner_model._default_manager.filter(pk__in=owner_ids):
+        for obj in owner_model.objects.filter(pk__in=owner_ids):
             _save(obj, user, reason)
     return len(owner_ids)
 

@@ -4,8 +4,6 @@ An actor's page shows visits and claims, which live in apps above this one; they
 through the reverse relations (actor.visits_made, actor.claims_made …) rather than imported.
 """
 
-from functools import cached_property
-
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -13,42 +11,39 @@ from django.views.generic import DetailView
 from actors.exports import ActorExporter
 from actors.filters import ActorFilterSet
 from actors.models import Actor, ActorKind, ActorRole
-from config import chartdata
-from config.charts import stacked_bar_chart, timeline_chart
-from config.curation import public_q
-from config.db import fixed_rows, rows_for_ids
-from config.facets import ChoiceFacet, RelationFacet
-from config.listing import (
-    FilteredListView,
-    labels_by_pk,
-    names_by_pk,
-    select_options,
-    slugs_known,
-)
+from core import chartdata
+from core.charts import stacked_bar_chart, timeline_chart
+from core.lists.facets import ChoiceFacet, RelationFacet
+from core.lists.views import FilteredListView, select_options
+from core.models import public_q
 
 DETAIL_ROWS = 20
 #: Participation roles that make an actor the one visited (rather than a travelling member).
 RECEIVING_ROLES = ("host", "met_with")
 
 
-def public_countries():
-    """Return (pk, slug, name) of every public country, by name (some two hundred rows)."""
-    return fixed_rows(
-        "public countries",
-        lambda: Actor.objects.published().countries().values_list("pk", "slug", "name"),
-    )
+class CountryOptionsMixin:
+    """A list whose country selects (`country_fields`) offer every public country."""
+
+    country_fields: tuple[str, ...] = ()
+
+    def fill_form(self, form, facets, chips):
+        super().fill_form(form, facets, chips)
+        countries = Actor.objects.published().countries().order_by("name")
+        options = select_options(countries.values_list("slug", "name"))
+        for name in self.country_fields:
+            form.fields[name].widget.choices = options
 
 
-class ActorListView(FilteredListView):
+class ActorListView(CountryOptionsMixin, FilteredListView):
     """Actors: filter by kind, country and text; facets; CSV and JSON."""
 
     model = Actor
     filterset_class = ActorFilterSet
     exporter_class = ActorExporter
-    template_name = "actors/actor_list.html"
     title = "Actors"
-    paginate_by = 25
     form_fields = ("q", "kind", "country")
+    country_fields = ("country",)
     headline_field = "description"
 
     def get_facets(self):
@@ -57,43 +52,20 @@ class ActorListView(FilteredListView):
             RelationFacet("country", "Country", path="country", limit=15),
         ]
 
-    @cached_property
-    def public_countries(self):
-        return public_countries()
-
-    def known_targets(self):
-        # An actor's country is a country (the field admits no other actor).
-        return {"country": slugs_known(self.public_countries)}
-
-    def facet_names(self):
-        # An actor's country is a country (the field admits no other actor).
-        return {"country": names_by_pk(self.public_countries)}
-
-    def fill_form(self, form, facets, chips):
-        super().fill_form(form, facets, chips)
-        form.fields["country"].widget.choices = select_options(self.public_countries)
-
     def decorate(self, objects):
         """Give each shown actor `visit_count` (one query for the page) and `country_name`."""
+        for actor in objects:
+            country = actor.country
+            actor.country_name = country.name if country and country.is_published else ""
         if not objects:
             return objects
-        # The name of a public country, from the countries the select reads anyway.
-        countries = labels_by_pk(self.public_countries)
-        for actor in objects:
-            actor.country_name = countries.get(actor.country_id, "")
         visits = objects[0].visits_made.model.objects.published()
         counts = dict(
-            rows_for_ids(
-                "visits made",
-                lambda ids: (
-                    visits.filter(visitor__any_of=ids)
-                    .order_by()
-                    .values("visitor_id")
-                    .annotate(n=Count("pk"))
-                    .values_list("visitor_id", "n")
-                ),
-                [actor.pk for actor in objects],
-            )
+            visits.filter(visitor__in=[actor.pk for actor in objects])
+            .order_by()
+            .values("visitor_id")
+            .annotate(n=Count("pk"))
+            .values_list("visitor_id", "n")
         )
         for actor in objects:
             actor.visit_count = counts.get(actor.pk, 0)
@@ -113,8 +85,6 @@ def visits_received(actor):
 
 class ActorDetailView(DetailView):
     """An actor: roles over time, visits made and received, claims by and about them."""
-
-    template_name = "actors/actor_detail.html"
 
     def get_queryset(self):
         return Actor.objects.published().select_related("country")

@@ -27,7 +27,7 @@ import django
 django.setup()
 from django.apps import apps
 from django.test import Client
-counts = {m._meta.label: m._default_manager.count() for m in apps.get_models()
+counts = {m._meta.label: m.objects.count() for m in apps.get_models()
           if m._meta.app_label in ("actors", "visits", "sources", "claims", "auth")}
 client = Client()
 exports = {}
@@ -42,10 +42,13 @@ print(json.dumps({"counts": counts, "exports": exports}))
 
 def manage(url, *args, **kwargs):
     """Run manage.py against the database at `url`."""
+    return run_python(url, "manage.py", *args, **kwargs)
+
+
+def run_python(url, *args, **kwargs):
+    """Run Python with `args` (a script or -m module and its options) against `url`."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, **kwargs
-    )
+    return subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True, text=True, **kwargs)
 
 
 def fingerprint(url):
@@ -101,9 +104,10 @@ def main():
     source = fresh_database(server, "kb_backup_source")
     manage(source, "migrate", "-v0")
     manage(source, "load_seed", "-v0")
-    manage(
+    run_python(
         source,
-        "generate_synthetic",
+        "-m",
+        "bench.synthetic",
         "--visits",
         "300",
         "--claims",

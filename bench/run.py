@@ -7,7 +7,7 @@ own SQL run directly, and COPY for the export. Prints a table and writes it to b
     .venv/bin/python bench/run.py --visits 100000 --claims 1000000 --sources 100000
 
 The database is filled to the requested size first (seed, Office of the Historian data, then
-synthetic rows from manage.py generate_synthetic); an already filled database is reused.
+synthetic rows from bench.synthetic); an already filled database is reused.
 """
 
 import argparse
@@ -51,8 +51,13 @@ def configure(url):
 
 def manage(*args, env=None):
     """Run a management command in a child process; return its wall time in seconds."""
+    return run_python("manage.py", *args, env=env)
+
+
+def run_python(*args, env=None):
+    """Run Python with `args` (a script or -m module) in a child process; return its wall time."""
     started = time.monotonic()
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, env=env or os.environ)
+    subprocess.run([PYTHON, *args], cwd=ROOT, check=True, env=env or os.environ)
     return time.monotonic() - started
 
 
@@ -77,8 +82,9 @@ def fill(visits, claims, sources):
     if any(value > 0 for value in missing.values()):
         seed = 100 + int(time.time()) % 10000
         print(f"filling: {missing} (synthetic seed {seed})", flush=True)
-        manage(
-            "generate_synthetic",
+        run_python(
+            "-m",
+            "bench.synthetic",
             *[f"--{name}={max(value, 1)}" for name, value in missing.items()],
             f"--seed={seed}",
         )

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims.models import Claim
-from config.curation_admin import CuratedAdmin, PublishingMixin, VersionCheckedForm, year_filter
+from core.admin import CuratedAdmin, PublishingMixin, VersionCheckedForm, year_filter
 from sources.admin import SourceDocumentAdmin
 from sources.models import SourceDocument
 from visits.admin import VisitAdmin

@@ -1,7 +1,8 @@
 """CSV/JSON rows of the claims list."""
 
 from claims.models import ClaimKind, ClaimStatus
-from config.exports import ListExporter, iso, public_url, url_maker
+from core.lists.exports import ListExporter, iso, url_maker
+from core.text import web_url
 
 # Labels looked up once: get_FOO_display() is costly over a million rows.
 KINDS, STATUSES = dict(ClaimKind.choices), dict(ClaimStatus.choices)
@@ -62,7 +63,7 @@ class ClaimExporter(ListExporter):
             claim["source__title"],
             claim["source__publisher"],
             iso(claim["source__published_date"]),
-            public_url(claim["source__url"]),
+            web_url(claim["source__url"]),
             self.url(claim["pk"]),
             claim["disputer_names"],
         ]

@@ -1,7 +1,7 @@
 """The filters of the claims list (one FilterSet for HTML, CSV and JSON)."""
 
 from claims.models import Claim, ClaimKind, ClaimStatus
-from config.filtering import (
+from core.lists.filters import (
     ChoiceFilter,
     PublicFilterSet,
     RelatedSlugFilter,

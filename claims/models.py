@@ -3,12 +3,18 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from config.curation import CuratedModel, CuratedQuerySet, ImportedRecord, publish_permission
-from config.reversing import detail_url
-from config.text import normalise
+from core.models import (
+    CuratedModel,
+    CuratedQuerySet,
+    ImportedRecord,
+    publish_permission,
+    shown,
+)
+from core.text import normalise
 from sources.models import SourceDocument
 from visits.models import PUBLIC, Issue, Visit
 
@@ -40,7 +46,11 @@ class ClaimQuerySet(CuratedQuerySet):
             .defer_unshown("source", "speaker", "visit")
             # A source's texts are long and a claim row shows only its title.
             .defer("source__raw_text", "source__body")
-            .with_links(shown_issues="issues", shown_actors="actors", shown_disputers="disputed_by")
+            .prefetch_related(
+                shown("issues", Issue.objects.published().as_links(), "shown_issues"),
+                shown("actors", Actor.objects.published().as_links(), "shown_actors"),
+                shown("disputed_by", Actor.objects.published().as_links(), "shown_disputers"),
+            )
         )
 
 
@@ -143,7 +153,7 @@ class Claim(CuratedModel, ImportedRecord):
         return self.summary[:100] or self.quote[:100]
 
     def get_absolute_url(self):
-        return detail_url("claims:detail", "pk", self.pk)
+        return reverse("claims:detail", kwargs={"pk": self.pk})
 
     def check_quote(self):
         """Raise ValidationError unless the quote occurs in the source's body."""

@@ -5,8 +5,8 @@ from django.views.generic import DetailView
 from claims.exports import ClaimExporter
 from claims.filters import ClaimFilterSet
 from claims.models import Claim, ClaimKind, ClaimStatus
-from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
-from config.listing import FilteredListView
+from core.lists.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
+from core.lists.views import FilteredListView
 from visits.views import IssueOptionsMixin
 
 
@@ -16,7 +16,6 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
     model = Claim
     filterset_class = ClaimFilterSet
     exporter_class = ClaimExporter
-    template_name = "claims/claim_list.html"
     title = "Claims"
     form_fields = ("q", "issue", "status", "kind", "speaker", "actor", "leader", "year")
     facet_choice_fields = ("speaker", "actor", "leader")
@@ -36,8 +35,6 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
 
 class ClaimDetailView(DetailView):
     """A claim: its quote in context, who says it, its status, what it is about."""
-
-    template_name = "claims/claim_detail.html"
 
     def get_queryset(self):
         return Claim.objects.published().for_list().select_related("visit__visitor")

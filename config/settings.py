@@ -47,11 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
-    "config",
+    "core",
     "actors",
     "visits",
     "sources",
     "claims",
+    "pages",
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -70,15 +72,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# One template language for the public site and the admin. Without "loaders", Django reads
+# templates through its cached loader: each is parsed once per process.
 TEMPLATES = [
-    # The public pages: Jinja2, for speed (config/jinja.py). Listed first, it answers for every
-    # name under templates/ except admin/.
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
-        "OPTIONS": {"environment": "config.jinja.environment"},
-    },
-    # The admin, with its overrides in templates/admin/.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
-
 admin.site.site_header = "Diplomatic Visits — curation"
 admin.site.site_title = "Diplomatic Visits"
 admin.site.index_title = "Curate visits, actors, issues, sources and claims"
@@ -10,9 +8,7 @@ admin.site.index_title = "Curate visits, actors, issues, sources and claims"
 handler500 = "config.errors.server_error"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("", include("pages.urls")),
     path("admin/", admin.site.urls),
     path("actors/", include("actors.urls")),
     path("", include("visits.urls")),

@@ -1,22 +1,12 @@
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from config.curation_admin import CuratedAdmin, OwnedRowAdmin, year_filter
-from sources.forms import ArticleImportForm
+from core.admin import CuratedAdmin, OwnedRowAdmin, year_filter
 from sources.models import Citation, SourceDocument
-from sources.services import (
-    ArticleImportError,
-    DuplicateSourceError,
-    link_suggestions,
-    size_limit_text,
-    source_import,
-    suggest_links,
-)
+from sources.services import link_suggestions, suggest_links
 
 
 class CitationInline(admin.TabularInline):
@@ -48,7 +38,6 @@ class SourceDocumentAdmin(CuratedAdmin):
         ("What it covers", {"fields": ["visits", "actors", "issues"]}),
         ("Publication", {"fields": ["publication_status"]}),
     ]
-    import_template = "admin/sources/sourcedocument/import_form.html"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -64,59 +53,6 @@ class SourceDocumentAdmin(CuratedAdmin):
             name=f"{info[0]}_{info[1]}_link_suggestions",
         )
         return [link, *super().get_urls()]
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """Import an article (pasted or uploaded) instead of typing a source by hand."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        duplicate = None
-        if request.method == "POST":
-            form = ArticleImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    source = source_import(
-                        raw_text=form.cleaned_data["raw_text"],
-                        filename=form.cleaned_data["filename"],
-                        overrides=form.overrides(),
-                    )
-                except DuplicateSourceError as error:
-                    duplicate = error.existing
-                    form.add_error(None, str(error))
-                except ArticleImportError as error:
-                    form.add_error(None, str(error))
-                else:
-                    return self._imported(request, source)
-        else:
-            form = ArticleImportForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Add {self.opts.verbose_name}",
-            "subtitle": None,
-            "opts": self.opts,
-            "app_label": self.opts.app_label,
-            "form": form,
-            "duplicate": duplicate,
-            "size_limit": size_limit_text(),
-            "is_popup": IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET,
-            "to_field": request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR, "")),
-            "has_view_permission": self.has_view_permission(request),
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, self.import_template, context)
-
-    def _imported(self, request, source):
-        self.log_addition(request, source, [{"added": {}}])
-        if IS_POPUP_VAR in request.POST:
-            return self.response_add(request, source)
-        citations = source.citations.count()
-        paragraphs = source.body.count("\n\n") + 1
-        self.message_user(
-            request,
-            f"Imported “{source.title}”: {paragraphs} paragraphs, {citations} citations. "
-            "Check the title, authors and date, then link the suggested actors and issues.",
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(self._change_url(source))
 
     def _change_url(self, source):
         info = self.opts.app_label, self.opts.model_name
@@ -141,7 +77,10 @@ class SourceDocumentAdmin(CuratedAdmin):
             return HttpResponseNotAllowed(["POST"])
         source = self.get_object(request, unquote(object_id))
         if source is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            self.message_user(
+                request, f"There is no source with the id “{object_id}”.", messages.WARNING
+            )
+            return HttpResponseRedirect(reverse("admin:sources_sourcedocument_changelist"))
         if not self.has_change_permission(request, source):
             raise PermissionDenied
         actor_ids = [value for value in request.POST.getlist("actors") if value.isdigit()]

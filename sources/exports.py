@@ -1,6 +1,7 @@
 """CSV/JSON rows of the sources list."""
 
-from config.exports import ListExporter, iso, public_url, url_maker
+from core.lists.exports import ListExporter, iso, url_maker
+from core.text import web_url
 from sources.models import SourceKind, author_list
 from sources.querysets import visit_count
 
@@ -57,6 +58,6 @@ class SourceExporter(ListExporter):
             source["language"],
             source["issue_names"],
             source["visit_count"],
-            public_url(source["url"]),
+            web_url(source["url"]),
             self.url(source["slug"]),
         ]

@@ -1,6 +1,6 @@
 """The filters of the sources list (one FilterSet for HTML, CSV and JSON)."""
 
-from config.filtering import (
+from core.lists.filters import (
     ChoiceFilter,
     PublicFilterSet,
     RelatedSlugFilter,

@@ -6,12 +6,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from config.curation import CuratedModel, CuratedQuerySet, publish_permission
-from config.reversing import detail_url
-from config.text import normalise
+from core.models import CuratedModel, CuratedQuerySet, publish_permission, shown
+from core.text import normalise
 from visits.models import Issue, Visit
 
 
@@ -41,7 +41,12 @@ def body_checksum(body):
 class SourceDocumentQuerySet(CuratedQuerySet):
     def for_list(self):
         """Return sources without their (long) texts, with what a list row shows."""
-        return self.defer_unshown().defer("raw_text", "body").with_links(shown_issues="issues")
+        issues = Issue.objects.published().as_links()
+        return (
+            self.defer_unshown()
+            .defer("raw_text", "body")
+            .prefetch_related(shown("issues", issues, "shown_issues"))
+        )
 
 
 class SourceDocument(CuratedModel):
@@ -116,7 +121,7 @@ class SourceDocument(CuratedModel):
         return self.title
 
     def get_absolute_url(self):
-        return detail_url("sources:detail", "slug", self.slug)
+        return reverse("sources:detail", kwargs={"slug": self.slug})
 
     @property
     def normalised_body(self):

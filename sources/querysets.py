@@ -3,13 +3,19 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from config.curation import public_q
-from config.db import CappedCount
+from core.models import public_q
 from sources.models import SourceDocument
 from visits.models import Visit
 
 #: Visits counted per source on the sources list; a dataset covering thousands shows as more.
 LIST_VISIT_LIMIT = 100
+
+
+class CappedCount(Subquery):
+    """The number of rows of a sliced subquery: counting stops at its LIMIT."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
 
 
 def _public_links():

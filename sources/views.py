@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from config.facets import ChoiceFacet, ManyFacet, ValueFacet, YearFacet
-from config.highlight import Quote, highlight_body
-from config.listing import FilteredListView
-from config.paging import capped_label
+from core.highlight import Quote, highlight_body
+from core.lists.facets import ChoiceFacet, ManyFacet, ValueFacet, YearFacet
+from core.lists.paging import capped_label
+from core.lists.views import FilteredListView
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
@@ -25,7 +25,6 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
     model = SourceDocument
     filterset_class = SourceFilterSet
     exporter_class = SourceExporter
-    template_name = "sources/sourcedocument_list.html"
     title = "Sources"
     form_fields = ("q", "kind", "publisher", "issue", "year")
     facet_choice_fields = ("publisher",)
@@ -51,7 +50,6 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
 class SourceDetailView(DetailView):
     """A source: its metadata, citations, and its body with each claim's quote highlighted."""
 
-    template_name = "sources/sourcedocument_detail.html"
     context_object_name = "source"
 
     def get_queryset(self):

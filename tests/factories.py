@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from actors.models import Actor, ActorAlias, ActorKind, ActorRole
 from claims.models import Claim, ClaimKind, ClaimStatus
-from config.curation import PublicationStatus
+from core.status import PublicationStatus
 from sources.models import Citation, SourceDocument, SourceKind
 from visits.models import Issue, Participation, ParticipationRole, Visit, VisitKind
 

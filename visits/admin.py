@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.curation_admin import CuratedAdmin, OwnedRowAdmin, year_filter
+from core.admin import CuratedAdmin, OwnedRowAdmin, year_filter
 from visits.models import Issue, Participation, Visit
 
 

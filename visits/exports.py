@@ -1,7 +1,7 @@
 """CSV/JSON rows of the visits and issues lists."""
 
-from config.curation import PublicationStatus
-from config.exports import ListExporter, iso, url_maker
+from core.lists.exports import ListExporter, iso, url_maker
+from core.status import PublicationStatus
 from visits.models import VisitKind
 from visits.querysets import issue_counts
 

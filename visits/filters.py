@@ -1,6 +1,6 @@
 """The filters of the visits and issues lists (one FilterSet per list: HTML, CSV and JSON)."""
 
-from config.filtering import (
+from core.lists.filters import (
     ChoiceFilter,
     PublicFilterSet,
     RelatedSlugFilter,

@@ -1,19 +1,29 @@
 """Visits and the issues on their agenda."""
 
-from functools import cached_property
-
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, ActorKind, ActorRole
-from config.curation import CuratedModel, CuratedQuerySet, ImportedRecord, publish_permission
-from config.dates import DatePrecision, format_date_range
-from config.reversing import detail_url
+from core.dates import DatePrecision, format_date_range
+from core.models import (
+    CuratedModel,
+    CuratedQuerySet,
+    ImportedRecord,
+    publish_permission,
+    shown,
+)
 
 #: The condition of the partial indexes that serve the public pages.
 PUBLIC = models.Q(is_public=True)
+
+
+class IssueQuerySet(CuratedQuerySet):
+    def as_links(self):
+        """Return issues with only what a link to one needs (its name and slug)."""
+        return self.only("name", "slug")
 
 
 class Issue(CuratedModel):
@@ -38,6 +48,7 @@ class Issue(CuratedModel):
         help_text="A broader issue this one belongs to, if any.",
     )
 
+    objects = IssueQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -48,7 +59,7 @@ class Issue(CuratedModel):
         return self.name
 
     def get_absolute_url(self):
-        return detail_url("visits:issue-detail", "slug", self.slug)
+        return reverse("visits:issue-detail", kwargs={"slug": self.slug})
 
     @property
     def keyword_list(self):
@@ -69,15 +80,14 @@ class VisitKind(models.TextChoices):
 
 
 class VisitQuerySet(CuratedQuerySet):
-    def for_list(self, countries=True):
-        """Return visits with everything a card shows, in a fixed few queries.
-
-        Without `countries`, the origin and destination are left for the caller to name
-        (`origin_name`, `destination_name`), as the visits list does from its selects' rows.
-        """
-        related = ("visitor", "origin", "destination") if countries else ("visitor",)
+    def for_list(self):
+        """Return visits with everything a card shows, in a fixed few queries."""
+        related = ("visitor", "origin", "destination")
+        issues = Issue.objects.published().as_links()
         return (
-            self.select_related(*related).defer_unshown(*related).with_links(shown_issues="issues")
+            self.select_related(*related)
+            .defer_unshown(*related)
+            .prefetch_related(shown("issues", issues, "shown_issues"))
         )
 
 
@@ -185,17 +195,19 @@ class Visit(CuratedModel, ImportedRecord):
         return self.title
 
     def get_absolute_url(self):
-        return detail_url("visits:detail", "slug", self.slug)
+        return reverse("visits:detail", kwargs={"slug": self.slug})
 
-    @cached_property
+    @property
     def origin_name(self):
-        """Return the name of the country of origin ('' if none)."""
-        return self.origin.name if self.origin_id else ""
+        """Return the name of the country of origin ('' if none, or not public)."""
+        return self.origin.name if self.origin_id and self.origin.is_published else ""
 
-    @cached_property
+    @property
     def destination_name(self):
-        """Return the name of the destination country ('' if none)."""
-        return self.destination.name if self.destination_id else ""
+        """Return the name of the destination country ('' if none, or not public)."""
+        return (
+            self.destination.name if self.destination_id and self.destination.is_published else ""
+        )
 
     @property
     def date_display(self):

@@ -1,10 +1,10 @@
 """Reads for issue pages that go beyond one model's QuerySet."""
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count
 
-from config.curation import public_q
-from config.paging import about
+from core.lists.paging import about
+from core.models import public_q
 from visits.models import Issue, Visit
 
 #: Counts of an issue's visits or claims above which the issues list shows an estimate.
@@ -57,6 +57,7 @@ def _estimated_counts(relations):
     would make, read in two small queries instead of counting a million links. Empty where
     there are no statistics (another database, or a table never analysed).
     """
+    connection = connections[Issue.objects.db]
     if connection.vendor != "postgresql":
         return {relation: {} for relation in relations}
     links = {relation: relation.through._meta.db_table for relation in relations}

@@ -1,23 +1,14 @@
 """Public pages of visits and issues."""
 
-from functools import cached_property
-
 from django.views.generic import DetailView
 
 from actors.models import Actor
-from actors.views import public_countries
-from config import chartdata
-from config.charts import stacked_bar_chart
-from config.curation import public_q
-from config.db import fixed_rows
-from config.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
-from config.listing import (
-    FilteredListView,
-    labels_by_pk,
-    names_by_pk,
-    select_options,
-    slugs_known,
-)
+from actors.views import CountryOptionsMixin
+from core import chartdata
+from core.charts import stacked_bar_chart
+from core.lists.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
+from core.lists.views import FilteredListView, select_options
+from core.models import public_q
 from visits import querysets
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
@@ -28,33 +19,20 @@ DETAIL_ROWS = 20
 
 
 class IssueOptionsMixin:
-    """A list whose issue select and issue facet share one read of every public issue."""
-
-    @cached_property
-    def public_issues(self):
-        """Return (pk, slug, name) of every public issue, by name (the table is small)."""
-        return fixed_rows(
-            "public issues", lambda: Issue.objects.published().values_list("pk", "slug", "name")
-        )
-
-    def known_targets(self):
-        return {**super().known_targets(), "issue": slugs_known(self.public_issues)}
-
-    def facet_names(self):
-        return {**super().facet_names(), "issue": names_by_pk(self.public_issues)}
+    """A list whose issue select offers every public issue (the table is small)."""
 
     def fill_form(self, form, facets, chips):
         super().fill_form(form, facets, chips)
-        form.fields["issue"].widget.choices = select_options(self.public_issues)
+        issues = Issue.objects.published().order_by("name").values_list("slug", "name")
+        form.fields["issue"].widget.choices = select_options(issues)
 
 
-class VisitListView(IssueOptionsMixin, FilteredListView):
+class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
     """Visits: filter by leader, year, issue, countries, kind and text; facets; CSV and JSON."""
 
     model = Visit
     filterset_class = VisitFilterSet
     exporter_class = VisitExporter
-    template_name = "visits/visit_list.html"
     title = "Visits"
     form_fields = (
         "q",
@@ -68,6 +46,7 @@ class VisitListView(IssueOptionsMixin, FilteredListView):
         "year_to",
     )
     facet_choice_fields = ("leader",)
+    country_fields = ("origin", "destination")
     headline_field = "summary"
 
     def get_facets(self):
@@ -79,41 +58,9 @@ class VisitListView(IssueOptionsMixin, FilteredListView):
             ChoiceFacet("kind", "Kind of visit", path="kind", choices=tuple(VisitKind.choices)),
         ]
 
-    @cached_property
-    def public_countries(self):
-        return public_countries()
-
-    def prepare(self, queryset):
-        return queryset.for_list(countries=False)
-
-    def decorate(self, objects):
-        """Name each shown visit's origin and destination from the countries the selects read."""
-        countries = labels_by_pk(self.public_countries)
-        for visit in objects:
-            visit.origin_name = countries.get(visit.origin_id, "")
-            visit.destination_name = countries.get(visit.destination_id, "")
-        return objects
-
-    def known_targets(self):
-        # An origin or destination is a country (the field admits no other actor).
-        countries = slugs_known(self.public_countries)
-        return {**super().known_targets(), "origin": countries, "destination": countries}
-
-    def facet_names(self):
-        # A destination is a country (the field admits no other actor).
-        return {**super().facet_names(), "destination": names_by_pk(self.public_countries)}
-
-    def fill_form(self, form, facets, chips):
-        super().fill_form(form, facets, chips)
-        countries = select_options(self.public_countries)
-        form.fields["origin"].widget.choices = countries
-        form.fields["destination"].widget.choices = countries
-
 
 class VisitDetailView(DetailView):
     """A visit: when, where, who, whom they met, its issues, and its claims grouped by issue."""
-
-    template_name = "visits/visit_detail.html"
 
     def get_queryset(self):
         return Visit.objects.published().for_list().select_related("visitor_role__organisation")
@@ -171,7 +118,6 @@ class IssueListView(FilteredListView):
     model = Issue
     filterset_class = IssueFilterSet
     exporter_class = IssueExporter
-    template_name = "visits/issue_list.html"
     title = "Issues"
     paginate_by = 100
 
@@ -184,8 +130,6 @@ class IssueListView(FilteredListView):
 
 class IssueDetailView(DetailView):
     """An issue: its visits and claims over time."""
-
-    template_name = "visits/issue_detail.html"
 
     def get_queryset(self):
         return Issue.objects.published().select_related("parent")

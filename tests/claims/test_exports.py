@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from config import search
+from core import search
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.config.test_admin import ADMIN_MODELS
+from tests.core.test_admin import ADMIN_MODELS
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from sources.models import Citation, SourceDocument, SourceKind
 from tests import factories
-from tests.sources.test_cleaning import SEEDS, seed
+from tests.ingest.test_cleaning import SEEDS, seed
 from visits.models import Issue
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from config import search
+from core import search
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from config.highlight import Quote, highlight_body, locate
-from config.text import find_normalised
+from core.highlight import Quote, highlight_body, locate
+from core.text import find_normalised
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.http import StreamingHttpResponse
 
-from config import exports, search
+from core import search
+from core.lists import exports
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from config.dates import DatePrecision
+from core.dates import DatePrecision
 from tests.factories import DRAFT, CountryFactory, VisitFactory
 from visits.models import Visit
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from config import search
+from core import search
 from tests import factories
 
 pytestmark = pytest.mark.django_db

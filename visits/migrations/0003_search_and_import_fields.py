@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from config.search import search_trigger_operation
+from core.search import search_trigger_operation
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,0 @@
-"""Import of the U.S. Office of the Historian's visits and travels data."""
-
-from claims.history_state_gov.importer import CHANGE_REASON, DATA_DIR, HistoryStateGovImport
-
-__all__ = ["CHANGE_REASON", "DATA_DIR", "HistoryStateGovImport"]

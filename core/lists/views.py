@@ -1,0 +1,317 @@
+"""The view behind every public list: one FilterSet serving the HTML page, the CSV and the JSON.
+
+A list is django-filter's FilterView with a bounded paginator (see paging), facets counted over
+the first results (see facets), the active filters as removable chips, and ?format=csv|json
+answered with every matching row, streamed (see exports).
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
+from django.utils.http import MAX_URL_REDIRECT_LENGTH
+from django_filters.views import FilterView
+
+from core import search
+from core.lists import paging
+from core.lists.exports import error_response, export_response
+from core.lists.facets import compute_facets, facet_columns
+from core.lists.paging import BoundedPaginator, bounded_count, count_label, estimated_count
+
+FORMATS = ("html", "csv", "json")
+#: Parameters that are not filters: they never show as chips or facets.
+CONTROL_PARAMS = ("page", "format", "sort")
+#: Results the facets count exactly; past it they count the first this many, and say so.
+FACET_LIMIT = 500
+
+
+@dataclass
+class Chip:
+    """An active filter value, with the link that removes it."""
+
+    param: str
+    label: str
+    value: str
+    value_label: str
+    remove_url: str
+
+
+def query_url(params, *, drop=("page",), **changes):
+    """Return '?…' for `params` (a QueryDict) without `drop`, with `changes` set ('?' if none).
+
+    A change set to None removes the parameter; a list sets every value. Parameters keep their
+    order.
+    """
+    lists = {name: values for name, values in params.lists() if name not in drop}
+    for name, value in changes.items():
+        if value is None:
+            lists.pop(name, None)
+        elif isinstance(value, list | tuple):
+            lists[name] = [str(item) for item in value]
+        else:
+            lists[name] = [str(value)]
+    return "?" + urlencode([(name, value) for name, values in lists.items() for value in values])
+
+
+def select_options(rows):
+    """Return the options of a select ("Any" first) of (slug, name) rows."""
+    return [("", "Any"), *rows]
+
+
+def _values(params, name):
+    return [value.strip() for value in params.getlist(name) if value.strip()]
+
+
+class FilteredListView(FilterView):
+    """A filtered, faceted, sorted, paginated list that also answers ?format=csv and json."""
+
+    model = None
+    filterset_class = None
+    exporter_class = None
+    paginate_by = 25
+    paginator_class = BoundedPaginator
+    #: Form fields shown in the filter form; other parameters travel as hidden inputs.
+    form_fields: tuple[str, ...] = ("q",)
+    #: Select fields whose options are the top values of the facet of the same name.
+    facet_choice_fields: tuple[str, ...] = ()
+    #: The model field whose excerpt is shown for a search, around the matching words.
+    headline_field = ""
+    #: Title of the page and the noun of its rows ("visits").
+    title = ""
+    #: Results the facets count exactly; past it, the first this many.
+    facet_limit = FACET_LIMIT
+
+    def get_queryset(self):
+        """Return every public row the list may show."""
+        return self.model.objects.published()
+
+    def get_facets(self):
+        """Return fresh Facet objects for this list (their values are filled per request)."""
+        return []
+
+    def prepare(self, queryset):
+        """Return `queryset` with what each shown row needs, in a fixed few queries."""
+        return queryset.for_list()
+
+    def decorate(self, objects):
+        """Add per-page extras to the shown rows (one query for the page, never per row)."""
+        return objects
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Bound even without parameters, so that an empty query string means the defaults.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", "").strip().lower() or "html"
+        if fmt not in FORMATS:
+            return error_response(
+                f"Unknown format “{fmt[:20]}”: use format=csv or format=json (or leave it out)."
+            )
+        if fmt == "html" and any(value.strip() == "" for value in request.GET.values()):
+            # A submitted form sends empty fields; keep shareable URLs short and clean.
+            clean_url = request.path + self.clean_query(request.GET)
+            # Django refuses to redirect to a huge URL: such a request is answered as it is.
+            if len(clean_url) <= MAX_URL_REDIRECT_LENGTH:
+                return HttpResponseRedirect(clean_url)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = self.filterset.is_valid()
+        if fmt != "html":
+            if not valid:
+                return error_response("Invalid filter parameters.", self.filterset.errors)
+            filtered = self.filterset.qs
+            rank = self.filterset.can_rank and self.can_rank(bounded_count(filtered))
+            rows = self.filterset.ordered(filtered, rank=rank)
+            return export_response(self.exporter_class(request), rows, fmt)
+        filtered = self.filterset.qs if valid else self.filterset.queryset.none()
+        self.facets = self.get_facets() if valid else []
+        self.counted, self.records, self.facet_note = self.sample(filtered, self.facets)
+        self.object_list = self.filterset.ordered(filtered, rank=self.can_rank(self.counted))
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context, status=200 if valid else 400)
+
+    @staticmethod
+    def clean_query(params):
+        """Return '?…' of `params` without their empty values."""
+        params = params.copy()
+        for name in list(params):
+            kept = [value for value in params.getlist(name) if value.strip()]
+            if kept:
+                params.setlist(name, kept)
+            else:
+                del params[name]
+        return query_url(params, drop=())
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(
+            queryset, per_page, prepare=self.prepare, counted=self.counted, **kwargs
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        """Return the page asked for, or the nearest one (never a 404 for a page number)."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        filterset = self.filterset
+        valid = filterset.is_valid()
+        objects = list(context["object_list"])
+        query = filterset.search_text if valid else ""
+        if query and self.headline_field:
+            search.attach_headlines(objects, query, self.headline_field)
+        self.decorate(objects)
+        model = filterset.queryset.model
+        if self.facets:
+            compute_facets(
+                self.facets,
+                model,
+                facet_columns(self.facets, model),
+                self.records,
+                lambda param: _values(params, param),
+                self.facet_url,
+            )
+        chips = self.get_chips() if valid else []
+        self.fill_form(filterset.form, self.facets, chips)
+        paginator, page = context["paginator"], context["page_obj"]
+        visible = [name for name in self.form_fields if name in filterset.form.fields]
+        context.update(
+            title=self.title,
+            form=filterset.form,
+            visible_fields=[filterset.form[name] for name in visible],
+            hidden_params=[
+                (name, value)
+                for name in params
+                if name not in visible and name not in ("page", "format")
+                for value in _values(params, name)
+            ],
+            object_list=objects,
+            page_range=paginator.page_links(page),
+            result_count=paginator.count,
+            result_count_label=paginator.count_label,
+            result_count_exact=paginator.exact,
+            facets=[facet for facet in self.facets if facet.values],
+            facet_note=self.facet_note,
+            chips=chips,
+            clear_url=self.request.path,
+            sort_links=self.get_sort_links(),
+            export_links=[
+                (label, query_url(params, format=fmt))
+                for fmt, label in (("csv", "CSV"), ("json", "JSON"))
+            ],
+            search_text=query,
+            sort_note=(
+                "Too many matches to rank by relevance: shown in the default order."
+                if filterset.sort_key == "relevance"
+                and filterset.can_rank
+                and not self.can_rank(self.counted)
+                else ""
+            ),
+        )
+        return context
+
+    @staticmethod
+    def can_rank(counted):
+        """Return whether results this many (bounded_count's answer) may be ranked one by one."""
+        count, exact = counted
+        return exact and count <= search.RANK_LIMIT
+
+    def sample(self, filtered, facets):
+        """Return (counted, records, note): the count and the rows the facets count.
+
+        One read of the first rows in the order shown (relevance aside) gives both: up to
+        `paging.COUNT_LIMIT` results their exact count, beyond it the planner's estimate; up to
+        `facet_limit` results the facets count them all, beyond it the first `facet_limit`,
+        and say so: counting a million rows seven ways on every page would cost seconds.
+        `records` are tuples of (pk, *columns of the facets).
+        """
+        sort = self.filterset.filters.get("sort")
+        if sort is None:
+            return bounded_count(filtered), [], ""
+        key = self.filterset.sort_key
+        if key == "relevance" or key not in sort.options:
+            key = self.filterset.default_sort
+        label, ordering = sort.options[key]
+        columns = facet_columns(facets, filtered.model)
+        rows = filtered.order_by(*ordering).values_list("pk", *columns)
+        count_limit = paging.COUNT_LIMIT
+        records = list(rows[: max(count_limit, self.facet_limit) + 1])
+        if len(records) <= count_limit:
+            counted = (len(records), True)
+        else:
+            counted = (max(estimated_count(filtered) or 0, count_limit + 1), False)
+        if len(records) <= self.facet_limit or not facets:
+            return counted, records, ""
+        shown = count_label(*counted, count_limit)
+        note = f"Counts among the first {self.facet_limit:,} of {shown} results ({label.lower()})."
+        return counted, records[: self.facet_limit], note
+
+    def facet_url(self, param, value, active):
+        """Return the link of a facet value: this list with the value added, or removed."""
+        params = self.request.GET
+        current = _values(params, param)
+        values = [item for item in current if item != value] if active else [*current, value]
+        return query_url(params, **{param: values or None})
+
+    def get_chips(self):
+        """Return the active filters as chips, each naming its value and linking to its removal."""
+        params = self.request.GET
+        chips = []
+        model = self.filterset.queryset.model
+        for name, bound_filter in self.filterset.filters.items():
+            if name in CONTROL_PARAMS:
+                continue
+            values = _values(params, name)
+            if not values:
+                continue
+            labels = (
+                bound_filter.value_labels(model, values)
+                if hasattr(bound_filter, "value_labels")
+                else {}
+            )
+            for value in values:
+                remaining = [item for item in values if item != value]
+                chips.append(
+                    Chip(
+                        param=name,
+                        label=bound_filter.label or name,
+                        value=value,
+                        value_label=str(labels.get(value, value)),
+                        remove_url=query_url(params, **{name: remaining or None}),
+                    )
+                )
+        return chips
+
+    def fill_form(self, form, facets, chips):
+        """Fill the options of selects that list a facet's top values (and the chosen ones)."""
+        by_param = {facet.param: facet for facet in facets}
+        for name in self.facet_choice_fields:
+            if name not in form.fields:
+                continue
+            facet = by_param.get(name)
+            options = (
+                [(item.value, f"{item.label} ({item.count})") for item in facet.values]
+                if facet
+                else []
+            )
+            known = {value for value, _label in options}
+            options += [
+                (chip.value, chip.value_label)
+                for chip in chips
+                if chip.param == name and chip.value not in known
+            ]
+            form.fields[name].widget.choices = [("", "Any"), *options]
+
+    def get_sort_links(self):
+        """Return (label, url, active) for each order the list offers."""
+        sort_filter = self.filterset.filters.get("sort")
+        if sort_filter is None:
+            return []
+        current = self.filterset.sort_key if self.filterset.is_valid() else ""
+        links = []
+        for key, (label, _ordering) in sort_filter.options.items():
+            if key == "relevance" and not self.filterset.can_rank:
+                continue
+            links.append((label, query_url(self.request.GET, sort=key), key == current))
+        return links

@@ -1,0 +1,30 @@
+"""Template filters of the public pages: dates shown as precisely as known, safe web links."""
+
+from django import template
+
+from core.dates import DatePrecision, format_partial_date
+from core.text import web_url
+
+register = template.Library()
+
+
+@register.filter
+def partial_date(value, precision=DatePrecision.DAY):
+    """Render a date no more precisely than it is known ('July 2019', '2014')."""
+    return format_partial_date(value, precision or DatePrecision.DAY)
+
+
+@register.filter
+def datetime_attr(value, precision=DatePrecision.DAY):
+    """Return a <time datetime> value at a precision: '2019-07-21', '2019-07' or '2019'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+# A link only if it is an http(s) address (a javascript: link is never shown).
+register.filter("web_url", web_url)
