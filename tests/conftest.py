@@ -3,6 +3,14 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test users' passwords with a fast hasher: the slow one only slows the suite."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     """Return a staff user in the Editor group."""

@@ -78,8 +78,8 @@ class FilteredListView(FilterView):
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
     title = ""
-    #: Results the facets count exactly; past it, the first this many.
-    facet_limit = FACET_LIMIT
+    #: Results the facets count exactly (None: FACET_LIMIT); past it, the first this many.
+    facet_limit = None
 
     def get_queryset(self):
         """Return every public row the list may show."""
@@ -235,17 +235,17 @@ class FilteredListView(FilterView):
         label, ordering = sort.options[key]
         columns = facet_columns(facets, filtered.model)
         rows = filtered.order_by(*ordering).values_list("pk", *columns)
-        count_limit = paging.COUNT_LIMIT
-        records = list(rows[: max(count_limit, self.facet_limit) + 1])
+        count_limit, facet_limit = paging.COUNT_LIMIT, self.facet_limit or FACET_LIMIT
+        records = list(rows[: max(count_limit, facet_limit) + 1])
         if len(records) <= count_limit:
             counted = (len(records), True)
         else:
             counted = (max(estimated_count(filtered) or 0, count_limit + 1), False)
-        if len(records) <= self.facet_limit or not facets:
+        if len(records) <= facet_limit or not facets:
             return counted, records, ""
         shown = count_label(*counted, count_limit)
-        note = f"Counts among the first {self.facet_limit:,} of {shown} results ({label.lower()})."
-        return counted, records[: self.facet_limit], note
+        note = f"Counts among the first {facet_limit:,} of {shown} results ({label.lower()})."
+        return counted, records[:facet_limit], note
 
     def facet_url(self, param, value, active):
         """Return the link of a facet value: this list with the value added, or removed."""

@@ -8,9 +8,10 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-CLAIM_LIST_QUERIES = 9  # page, 3 link lists; 7 facets with the count (4); issues (options, names)
+CLAIM_LIST_QUERIES = 10  # facet rows with the count; page, 3 link lists; 2 facet link counts;
+# facet names (actors, issues); issue options
 # The same: the chosen issue is found among the issues read for the select.
-CLAIM_LIST_FILTERED_QUERIES = 9
+CLAIM_LIST_FILTERED_QUERIES = 11  # and the chosen issue, looked up by its slug
 CLAIM_DETAIL_QUERIES = 4  # the claim with its source, speaker and visit; 3 link lists
 
 

@@ -14,9 +14,9 @@ from claims.models import Claim
 from core.status import PublicationStatus
 from sources.models import SourceDocument
 from tests import factories
-from tests.config.test_history_everywhere import CURATED, MODELS, fresh
 from tests.core.test_admin import ADMIN_MODELS
 from tests.core.test_concurrent_edits import form_data
+from tests.core.test_history_everywhere import CURATED, MODELS, fresh
 
 pytestmark = pytest.mark.django_db
 

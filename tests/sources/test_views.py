@@ -10,7 +10,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SOURCE_LIST_QUERIES = 5  # page, issues; 4 facets with the count (2); issues (options, names)
+SOURCE_LIST_QUERIES = 6  # facet rows with the count; page, issues; issue links; names; options
 SOURCE_DETAIL_QUERIES = 11
 
 

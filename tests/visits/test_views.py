@@ -10,9 +10,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
-VISIT_LIST_QUERIES = 7  # page, issues; 5 facets with the count (3); issues, countries
+VISIT_LIST_QUERIES = 8  # facet rows with the count; page, issues; issue links; actor and
+# issue names; issue and country options
 # The same, and the chosen leader read by slug (the issue is among those read for the select).
-VISIT_LIST_FILTERED_QUERIES = 8
+VISIT_LIST_FILTERED_QUERIES = 10  # and the chosen leader and issue, by slug
 VISIT_DETAIL_QUERIES = 9
 # Count, page, the public visits and claims of the shown issues; on PostgreSQL also the
 # planner's statistics, whose estimates stand in for counts in the hundreds of thousands.
