@@ -2,7 +2,7 @@
 
 "Prime Minister Mohammed Nawaz Sharif" becomes the title "Prime Minister" (an ActorRole dated
 by the record) and the name "Mohammed Nawaz Sharif", which resolves, in this order, to
-1. an actor whose name or alias has the same fingerprint (config.text.fingerprint), preferring
+1. an actor whose name or alias has the same fingerprint (core.text.fingerprint), preferring
    one of the same country, then one whose country is not recorded;
 2. the one actor of the same country whose name words are a superset or subset of the
    name's words ("Nawaz Sharif" / "Mohammed Nawaz Sharif"), when no other actor fits too and

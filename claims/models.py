@@ -7,13 +7,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from core.models import (
-    CuratedModel,
-    CuratedQuerySet,
-    ImportedRecord,
-    publish_permission,
-    shown,
-)
+from claims.querysets import ClaimQuerySet
+from core.models import CuratedModel, ImportedRecord, publish_permission
 from core.text import normalise
 from sources.models import SourceDocument
 from visits.models import PUBLIC, Issue, Visit
@@ -36,22 +31,6 @@ class ClaimStatus(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
     DENIED = "denied", "Denied"
     UNVERIFIED = "unverified", "Unverified"
-
-
-class ClaimQuerySet(CuratedQuerySet):
-    def for_list(self):
-        """Return claims with everything a list row or CSV row shows, in a fixed few queries."""
-        return (
-            self.select_related("source", "speaker", "visit")
-            .defer_unshown("source", "speaker", "visit")
-            # A source's texts are long and a claim row shows only its title.
-            .defer("source__raw_text", "source__body")
-            .prefetch_related(
-                shown("issues", Issue.objects.published().as_links(), "shown_issues"),
-                shown("actors", Actor.objects.published().as_links(), "shown_actors"),
-                shown("disputed_by", Actor.objects.published().as_links(), "shown_disputers"),
-            )
-        )
 
 
 class Claim(CuratedModel, ImportedRecord):

@@ -42,7 +42,7 @@ def _escaped(text):
 def locate(body, fragments):
     """Return, for each fragment, its (start, end) offsets in `body` or None.
 
-    The same rule as config.text.find_normalised, with the body normalised once rather than
+    The same rule as core.text.find_normalised, with the body normalised once rather than
     once per quote (a source may carry hundreds of claims).
     """
     haystack, offsets = _normalised_with_offsets(body or "")

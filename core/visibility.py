@@ -10,7 +10,7 @@ filter by it on one table. This module is the one place that keeps those columns
   makes its published claims public, unpublishing an actor hides the visits and claims that
   depend on it;
 - the bulk paths (`bulk_create`, `bulk_update`, `update`) go through the same two functions
-  (see `config.curation.CuratedQuerySet`), and `refresh_all` rebuilds every stored column.
+  (see `core.models.CuratedQuerySet`), and `refresh_all` rebuilds every stored column.
 
 Each refresh is a pair of UPDATEs that touch only rows whose stored value is wrong, so running
 one over rows that are already right writes nothing.

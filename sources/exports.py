@@ -3,7 +3,6 @@
 from core.lists.exports import ListExporter, iso, url_maker
 from core.text import web_url
 from sources.models import SourceKind, author_list
-from sources.querysets import visit_count
 
 KINDS = dict(SourceKind.choices)
 
@@ -45,7 +44,7 @@ class SourceExporter(ListExporter):
     )
 
     def prepare(self, queryset):
-        return queryset.annotate(visit_count=visit_count())
+        return queryset.with_visit_count()
 
     def row(self, source):
         return [

@@ -10,8 +10,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from core.models import CuratedModel, CuratedQuerySet, publish_permission, shown
+from core.models import CuratedModel, publish_permission
 from core.text import normalise
+from sources.querysets import SourceDocumentQuerySet
 from visits.models import Issue, Visit
 
 
@@ -36,17 +37,6 @@ def author_list(authors):
 def body_checksum(body):
     """Return the checksum that identifies a cleaned body (whitespace and quote style ignored)."""
     return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
-
-
-class SourceDocumentQuerySet(CuratedQuerySet):
-    def for_list(self):
-        """Return sources without their (long) texts, with what a list row shows."""
-        issues = Issue.objects.published().as_links()
-        return (
-            self.defer_unshown()
-            .defer("raw_text", "body")
-            .prefetch_related(shown("issues", issues, "shown_issues"))
-        )
 
 
 class SourceDocument(CuratedModel):

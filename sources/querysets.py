@@ -1,11 +1,9 @@
-"""Reads for source pages that go beyond the model's QuerySet."""
+"""The reads of source documents: what a list row, a CSV row and a count of visits need."""
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from core.models import public_q
-from sources.models import SourceDocument
-from visits.models import Visit
+from core.models import CuratedQuerySet, public_q, shown
 
 #: Visits counted per source on the sources list; a dataset covering thousands shows as more.
 LIST_VISIT_LIMIT = 100
@@ -18,24 +16,34 @@ class CappedCount(Subquery):
     output_field = IntegerField()
 
 
-def _public_links():
-    through = SourceDocument.visits.through
-    return through.objects.filter(
-        public_q(Visit, prefix="visit__"), sourcedocument_id=OuterRef("pk")
-    ).order_by()
+class SourceDocumentQuerySet(CuratedQuerySet):
+    def for_list(self):
+        """Return sources without their (long) texts, with what a list row shows."""
+        issue_model = self.model._meta.get_field("issues").related_model
+        issues = issue_model.objects.published().as_links()
+        return (
+            self.defer_unshown()
+            .defer("raw_text", "body")
+            .prefetch_related(shown("issues", issues, "shown_issues"))
+        )
 
+    def with_visit_count(self, limit=None):
+        """Return sources annotated with `visit_count`, their public visits (a subquery each).
 
-def visit_count():
-    """Return an annotation counting the public visits a source covers (a subquery per row)."""
-    links = _public_links().values("sourcedocument_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
+        Given a `limit`, counting stops at `limit`+1: a dataset source covers thousands of
+        visits, and counting them all for each row of a list page would cost more than the page.
+        """
+        links = self.public_visit_links()
+        if limit is not None:
+            return self.annotate(visit_count=CappedCount(links.values("pk")[: limit + 1]))
+        counted = links.values("sourcedocument_id").annotate(n=Count("*")).values("n")
+        return self.annotate(
+            visit_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        )
 
-
-def capped_visit_count(limit=None):
-    """Return an annotation counting a source's public visits up to `limit`+1 (for a list page).
-
-    A dataset source covers thousands of visits: counting them all for each row of a page
-    would cost more than the page.
-    """
-    limit = LIST_VISIT_LIMIT if limit is None else limit
-    return CappedCount(_public_links().values("pk")[: limit + 1])
+    def public_visit_links(self):
+        """Return the links of the outer query's source to its public visits (a subquery)."""
+        visit_model = self.model._meta.get_field("visits").related_model
+        return self.model.visits.through.objects.filter(
+            public_q(visit_model, prefix="visit__"), sourcedocument_id=OuterRef("pk")
+        ).order_by()

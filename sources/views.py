@@ -10,7 +10,7 @@ from core.lists.views import FilteredListView
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
-from sources.querysets import LIST_VISIT_LIMIT, capped_visit_count
+from sources.querysets import LIST_VISIT_LIMIT
 from visits.views import IssueOptionsMixin
 
 #: Claims listed beside a source's text (all of them are highlighted in it; a dataset may
@@ -31,7 +31,7 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
     headline_field = "body"
 
     def prepare(self, queryset):
-        return queryset.for_list().annotate(visit_count=capped_visit_count())
+        return queryset.for_list().with_visit_count(limit=LIST_VISIT_LIMIT)
 
     def decorate(self, objects):
         for source in objects:

@@ -2,8 +2,7 @@
 
 from core.lists.exports import ListExporter, iso, url_maker
 from core.status import PublicationStatus
-from visits.models import VisitKind
-from visits.querysets import issue_counts
+from visits.models import Issue, VisitKind
 
 # Labels looked up once: get_FOO_display() is costly over many rows.
 KINDS = dict(VisitKind.choices)
@@ -80,7 +79,7 @@ class IssueExporter(ListExporter):
     fields = ("slug", "name", "description", "parent__name", "parent__publication_status")
 
     def extend(self, records):
-        counts = issue_counts([record["pk"] for record in records])
+        counts = Issue.objects.counts([record["pk"] for record in records])
         for record in records:
             record["visit_count"], record["claim_count"] = counts.get(record["pk"], (0, 0))
 

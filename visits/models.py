@@ -8,22 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, ActorKind, ActorRole
 from core.dates import DatePrecision, format_date_range
-from core.models import (
-    CuratedModel,
-    CuratedQuerySet,
-    ImportedRecord,
-    publish_permission,
-    shown,
-)
+from core.models import CuratedModel, ImportedRecord, publish_permission
+from visits.querysets import IssueQuerySet, VisitQuerySet
 
 #: The condition of the partial indexes that serve the public pages.
 PUBLIC = models.Q(is_public=True)
-
-
-class IssueQuerySet(CuratedQuerySet):
-    def as_links(self):
-        """Return issues with only what a link to one needs (its name and slug)."""
-        return self.only("name", "slug")
 
 
 class Issue(CuratedModel):
@@ -77,18 +66,6 @@ class VisitKind(models.TextChoices):
     MULTILATERAL = "multilateral", "Multilateral meeting"
     UNANNOUNCED = "unannounced", "Unannounced visit"
     OTHER = "other", "Other"
-
-
-class VisitQuerySet(CuratedQuerySet):
-    def for_list(self):
-        """Return visits with everything a card shows, in a fixed few queries."""
-        related = ("visitor", "origin", "destination")
-        issues = Issue.objects.published().as_links()
-        return (
-            self.select_related(*related)
-            .defer_unshown(*related)
-            .prefetch_related(shown("issues", issues, "shown_issues"))
-        )
 
 
 class Visit(CuratedModel, ImportedRecord):

@@ -9,7 +9,6 @@ from core.charts import stacked_bar_chart
 from core.lists.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
 from core.lists.views import FilteredListView, select_options
 from core.models import public_q
-from visits import querysets
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
 from visits.models import Issue, Participation, ParticipationRole, Visit, VisitKind
@@ -125,7 +124,7 @@ class IssueListView(FilteredListView):
         return queryset.select_related("parent").defer_unshown("parent")
 
     def decorate(self, objects):
-        return querysets.attach_counts(objects)
+        return Issue.objects.attach_counts(objects)
 
 
 class IssueDetailView(DetailView):

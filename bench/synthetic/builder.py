@@ -79,7 +79,7 @@ class SyntheticBuilder:
                 if corrected:
                     raise RuntimeError(
                         f"{corrected} synthetic {model._meta.verbose_name_plural} had wrong "
-                        "stored columns; the generator and config.visibility disagree."
+                        "stored columns; the generator and core.visibility disagree."
                     )
         if connection.vendor == "postgresql":
             # VACUUM marks the new pages all-visible, so that lists are read from index-only

@@ -1,7 +1,7 @@
 """Every write leaves a history row: admin saves, deletes and bulk actions with their user,
 merges, link suggestions, and the import commands (with no user: they run from a shell).
 
-Only generate_synthetic writes without history, by design: its rows are benchmark data.
+Only the synthetic benchmark data (bench.synthetic) is written without history, by design.
 """
 
 import datetime

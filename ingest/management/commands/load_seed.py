@@ -1,4 +1,4 @@
-"""manage.py load_seed: load the seed knowledge base from sources/seed/*.yaml."""
+"""manage.py load_seed: load the seed knowledge base from data/seed/*.yaml."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,7 +13,7 @@ from visits.models import Issue, Visit
 class Command(BaseCommand):
     help = (
         "Load the seed knowledge base (actors, issues, visits, the five seed articles and their "
-        "claims) from sources/seed/. Creates what is missing and leaves existing records as "
+        "claims) from data/seed/. Creates what is missing and leaves existing records as "
         "they are, so it can run on every start; --update overwrites seed records with the "
         "files' values."
     )
