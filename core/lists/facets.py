@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from django.db.models import Count
 
+from core import db  # noqa: F401 - registers the any_of lookup
 from core.lists.filters import label_field, related_model
 
 
@@ -77,8 +78,7 @@ def compute_facets(facets, model, columns, records, active, url_for):
     """Fill every facet from the same rows: `records`, tuples of (pk, *columns) of `model`.
 
     `active(param)` gives the values of a parameter in force; `url_for(param, value, active)`
-    makes each value's link. The related rows of all the facets are named in one query per
-    related model.
+    makes each value's link.
     """
     # The ids themselves rather than a subquery: given a list, the planner reads the links
     # of these rows by index instead of hashing the whole link table.
@@ -97,13 +97,29 @@ def compute_facets(facets, model, columns, records, active, url_for):
             facet.fill(facet.rows(model, counts), active(facet.param), url_for)
         else:
             related.append((facet, target, counts))
+    # Only the likeliest top values are named, in one query per related model: a related
+    # row may not be public (a draft country of an actor, a draft issue linked to a visit),
+    # so twice as many as shown are asked for, and the rest only if those fall short.
+    ranked = {facet.param: _ranked(counts) for facet, _target, counts in related}
     wanted = {}
-    for _facet, target, counts in related:
-        wanted.setdefault(target, set()).update(counts)
+    for facet, target, _counts in related:
+        candidates = ranked[facet.param][: 2 * facet.limit]
+        wanted.setdefault(target, set()).update(pk for pk, _count in candidates)
     named = {target: _names(target, pks) for target, pks in wanted.items()}
-    for facet, target, counts in related:
-        facet.fill(_top_named(named[target], counts, facet.limit), active(facet.param), url_for)
+    for facet, target, _counts in related:
+        order = ranked[facet.param]
+        names = named[target]
+        top = [(*names[pk], count) for pk, count in order if pk in names][: facet.limit]
+        if len(top) < facet.limit and len(order) > 2 * facet.limit:
+            names = {**names, **_names(target, [pk for pk, _count in order[2 * facet.limit :]])}
+            top = [(*names[pk], count) for pk, count in order if pk in names][: facet.limit]
+        facet.fill(top, active(facet.param), url_for)
     return facets
+
+
+def _ranked(counts):
+    """Return [(pk, count)] of {pk: count}, the most frequent first (ties by id)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _names(target, pks):
@@ -114,15 +130,6 @@ def _names(target, pks):
         target.objects.published().filter(pk__in=pks).values_list("pk", "slug", label_field(target))
     )
     return {pk: (slug, name) for pk, slug, name in rows}
-
-
-def _top_named(names, keyed_counts, limit):
-    """Return (slug, name, count) of the `limit` most frequent named rows in {pk: count}."""
-    ranked = sorted(
-        ((pk, count) for pk, count in keyed_counts.items() if pk in names),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return [(*names[pk], count) for pk, count in ranked[:limit]]
 
 
 @dataclass
@@ -156,7 +163,7 @@ class ManyFacet(Facet):
         # Counted in the database by the link table's index alone; only the top values are
         # then named (and checked public), rather than joining every linked row.
         rows = (
-            through.objects.filter(**{f"{owner}__in": ids})
+            through.objects.filter(**{f"{owner}__any_of": ids})
             .values(f"{target}_id")
             .annotate(n=Count("pk"))
             .values_list(f"{target}_id", "n")

@@ -74,14 +74,29 @@ class BoundedPaginator(Paginator):
 
     `prepare(queryset)` adds what a shown row needs (select_related, prefetches) to the query
     that reads the page's rows. `counted`, (count, exact) from bounded_count() when the caller
-    has run it, spares counting again.
+    has run it, spares counting again. `first_ids`, the ids of the first rows in this order
+    when the caller has read them (all of them if `all_ids`), spare the pages among them the
+    subquery that finds their ids.
     """
 
-    def __init__(self, object_list, per_page, *, prepare=None, count_limit=None, counted=None):
-        super().__init__(object_list, per_page)
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        prepare=None,
+        count_limit=None,
+        counted=None,
+        first_ids=None,
+        all_ids=False,
+        **kwargs,
+    ):
+        super().__init__(object_list, per_page, **kwargs)
         self.prepare = prepare or (lambda queryset: queryset)
         self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
         self.counted = counted
+        self.first_ids = first_ids or []
+        self.all_ids = all_ids
 
     @cached_property
     def bounded(self):
@@ -117,9 +132,25 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         # One more row than shown tells whether another page follows.
-        window = self.object_list.values("pk")[start : start + self.per_page + 1]
-        rows = list(self.prepare(self.object_list.filter(pk__in=window)))
+        end = start + self.per_page + 1
+        if end <= len(self.first_ids) or self.all_ids:
+            rows = self.rows_of(self.first_ids[start:end])
+        else:
+            window = self.object_list.values("pk")[start:end]
+            rows = list(self.prepare(self.object_list.filter(pk__in=window)))
         return BoundedPage(rows[: self.per_page], number, self, len(rows) > self.per_page)
+
+    def rows_of(self, ids):
+        """Return the rows `ids` (rows of the list), prepared, in the order of `ids`.
+
+        Read by id alone: the filters and the order would only lead the planner to walk the
+        list's index in order, testing each row against the ids.
+        """
+        if not ids:
+            return []
+        rows = self.prepare(self.object_list.model.objects.filter(pk__in=ids).order_by())
+        position = {pk: index for index, pk in enumerate(ids)}
+        return sorted(rows, key=lambda row: position[row.pk])
 
     def page_links(self, page, on_each_side=2, on_ends=2):
         """Return the page numbers to link (ELLIPSIS between gaps), as Django's elided range.

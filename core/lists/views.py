@@ -142,8 +142,18 @@ class FilteredListView(FilterView):
         return query_url(params, drop=())
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        # The facets' rows are the first results in the order shown (unless ranked by
+        # relevance): the pages among them need not look their ids up again.
+        ranked = self.filterset.ranked(rank=self.can_rank(self.counted))
+        first_ids = [] if ranked else [record[0] for record in self.records]
         return self.paginator_class(
-            queryset, per_page, prepare=self.prepare, counted=self.counted, **kwargs
+            queryset,
+            per_page,
+            prepare=self.prepare,
+            counted=self.counted,
+            first_ids=first_ids,
+            all_ids=bool(first_ids) and self.counted == (len(self.records), True),
+            **kwargs,
         )
 
     def paginate_queryset(self, queryset, page_size):
