@@ -12,9 +12,7 @@ core.visibility over the new rows before the transaction commits.
     .venv/bin/python -m bench.synthetic --visits 1000 --claims 10000 --sources 1000 --seed 1
 """
 
-from bench.synthetic.builder import SyntheticBuilder
-
-__all__ = ["SyntheticBuilder", "SyntheticDataError", "generate"]
+__all__ = ["SyntheticDataError", "generate"]
 
 
 class SyntheticDataError(ValueError):
@@ -23,7 +21,10 @@ class SyntheticDataError(ValueError):
 
 def generate(*, visits=1000, claims=10000, sources=1000, seed=1, progress=None):
     """Add synthetic rows to the database; return the builder's Counts (rows per table, seconds)."""
+    # Imported here, not at the top: `python -m bench.synthetic` imports this package before it
+    # has set Django up, and the builder imports the models.
     from actors.models import Actor
+    from bench.synthetic.builder import SyntheticBuilder
 
     for name, value in [("visits", visits), ("claims", claims), ("sources", sources)]:
         if value < 0:
