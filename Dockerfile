@@ -16,4 +16,6 @@ RUN python manage.py collectstatic --noinput
 RUN useradd --create-home --uid 1000 app
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# gunicorn reads gunicorn.conf.py: threaded workers (WEB_CONCURRENCY x GUNICORN_THREADS) and an
+# explicit timeout (GUNICORN_TIMEOUT), so a long export streams to the end.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn"]

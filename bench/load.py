@@ -1,10 +1,13 @@
-"""Load drill: N concurrent clients for T seconds against gunicorn on loopback, zero errors allowed.
+"""Load drill: wrk against gunicorn as the Dockerfile runs it, page cache off and on, zero errors.
 
 Serves the knowledge base from a scratch PostgreSQL database (seed + Office of the Historian data)
-with production settings, then runs clients that each loop over a mix of list, detail, search and
-CSV requests. Prints throughput and latency percentiles per kind; exits non-zero on any error.
+with production settings and gunicorn.conf.py (threaded workers), then drives each kind of
+request (list, detail, search, CSV) with Debian's `wrk`, which is written in C and is not itself
+the bottleneck, first with the page cache off and then on (Redis when --redis-url is given, else
+each worker's own memory). Prints requests/s and p50/p95/p99 per kind and mode, and the ratio
+of the two; exits non-zero on any error (a refused connection, a timeout or a non-2xx answer).
 
-    .venv/bin/python bench/load.py --clients 50 --seconds 60
+    .venv/bin/python bench/load.py --clients 50 --seconds 60 --redis-url redis://127.0.0.1:6379/15
 """
 
 import argparse
@@ -12,19 +15,45 @@ import json
 import os
 import random
 import secrets
-import statistics
+import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PORT = 8767
+KINDS = ("list", "detail", "search", "csv")
+
+#: wrk's script: each connection walks the kind's paths from its own starting point; at the
+#: end, one JSON line with the counts, the errors and the latency percentiles (microseconds).
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+function init(args)
+  position = (number * 7) %% #paths
+end
+function request()
+  position = position %% #paths + 1
+  return wrk.format("GET", paths[position])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "connect": %%d, "read": %%d, "write": %%d, ' ..
+    '"status": %%d, "timeout": %%d, "p50": %%d, "p95": %%d, "p99": %%d, "max": %%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
 
 
 def fetch(path, timeout=30):
@@ -36,82 +65,136 @@ def fetch(path, timeout=30):
         return error.code, 0
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+def ensure_wrk():
+    """Return the path of wrk, installing Debian's package first if it is missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk (Debian's package)", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed for the load drill: apt-get install wrk")
+    return found
 
 
 def request_mix():
-    """Return (kind, path) pairs to draw from, built from what the site lists."""
+    """Return {kind: [paths]}, built from what the site lists."""
     with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/visits/?format=json", timeout=60) as r:
         payload = json.loads(r.read())
     rows = payload["results"] if isinstance(payload, dict) else payload
     visits = [row["url"].split(str(PORT), 1)[-1] for row in rows[:300]]
-    mix = [
-        ("list", "/visits/"),
-        ("list", "/claims/"),
-        ("list", "/actors/"),
-        ("list", "/visits/?origin=pakistan&destination=united-states"),
-        ("list", "/claims/?issue=afghanistan"),
-        ("list", "/visits/?year_from=1990&year_to=2000"),
-        ("search", "/search/?q=kabul"),
-        ("search", "/search/?q=kashmir+mediation"),
-        ("search", "/visits/?q=prime+minister"),
-        ("csv", "/visits/?origin=pakistan&format=csv"),
-        ("csv", "/claims/?issue=kashmir&format=csv"),
-    ]
-    mix += [("detail", path) for path in random.Random(1).sample(visits, min(40, len(visits)))]
-    mix += [("detail", "/issues/afghanistan/"), ("detail", "/actors/imran-khan/")]
-    return mix
+    details = random.Random(1).sample(visits, min(40, len(visits)))
+    return {
+        "list": [
+            "/visits/",
+            "/claims/",
+            "/actors/",
+            "/sources/",
+            "/issues/",
+            "/visits/?origin=pakistan&destination=united-states",
+            "/claims/?issue=afghanistan",
+            "/visits/?year_from=1990&year_to=2000",
+            "/visits/?page=3",
+        ],
+        "detail": [*details, "/issues/afghanistan/", "/actors/imran-khan/", "/actors/asim-munir/"],
+        "search": [
+            "/search/?q=kabul",
+            "/search/?q=kashmir+mediation",
+            "/search/?q=%22prime+minister%22+-trump",
+            "/visits/?q=prime+minister",
+            "/claims/?q=aid",
+        ],
+        "csv": [
+            "/visits/?origin=pakistan&format=csv",
+            "/claims/?issue=kashmir&format=csv",
+            "/visits/?leader=imran-khan&format=json",
+        ],
+    }
 
 
-def run_clients(clients, seconds, mix):
-    """Run the clients; return per-kind latencies and the list of errors."""
-    latencies, errors, lock = defaultdict(list), [], threading.Lock()
-    deadline = time.monotonic() + seconds
+def run_wrk(wrk, paths, clients, seconds):
+    """Run wrk over `paths`; return its JSON summary."""
+    quoted = ", ".join(json.dumps(path) for path in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"paths": quoted})
+    try:
+        result = subprocess.run(
+            [
+                wrk,
+                "--threads",
+                "2",
+                "--connections",
+                str(clients),
+                "--duration",
+                f"{seconds}s",
+                "--timeout",
+                "30s",
+                "--script",
+                script.name,
+                f"http://127.0.0.1:{PORT}",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        os.unlink(script.name)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
-    def client(number):
-        rng = random.Random(number)
-        while time.monotonic() < deadline:
-            kind, path = rng.choice(mix)
-            started = time.monotonic()
-            try:
-                status, _ = fetch(path)
-            except OSError as error:
-                status = f"{type(error).__name__}: {error}"
-            took = time.monotonic() - started
-            with lock:
-                if status == 200:
-                    latencies[kind].append(took)
-                else:
-                    errors.append((path, status))
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors
+def serve(env):
+    """Start gunicorn as the Dockerfile does (gunicorn.conf.py); wait until it answers."""
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "--bind", f"127.0.0.1:{PORT}"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_ACCESS_LOG": ""},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(240):
+        try:
+            if fetch("/healthz", timeout=2)[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.25)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within a minute")
+
+
+def stop(server):
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def errors_of(summary):
+    return sum(summary[name] for name in ("connect", "read", "write", "status", "timeout"))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=60, help="Per kind and cache mode.")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--redis-url", default="", help="Page cache in Redis for the cache-on run (e.g. CI's)."
+    )
     options = parser.parse_args()
+    wrk = ensure_wrk()
 
     database = "kb_load"
     os.environ["PGOPTIONS"] = "-c client_min_messages=warning"
-    subprocess.run(
-        ["psql", f"{options.server}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {database}"],
-        check=True,
-    )
-    subprocess.run(
-        ["psql", f"{options.server}/postgres", "-q", "-c", f"CREATE DATABASE {database}"],
-        check=True,
-    )
+    admin_url = f"{options.server}/postgres"
+    for statement in (f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}"):
+        subprocess.run(["psql", admin_url, "-q", "-c", statement], check=True)
     env = {
         **os.environ,
         "DATABASE_URL": f"{options.server}/{database}",
@@ -133,70 +216,65 @@ def main():
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(options.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+
+    results = {}
+    modes = [
+        ("off", {"PAGE_CACHE": "0"}),
+        ("on", {"PAGE_CACHE": "1", "REDIS_URL": options.redis_url}),
+    ]
     try:
-        for _ in range(120):
+        for mode, extra in modes:
+            server = serve({**env, **extra})
             try:
-                if fetch("/healthz", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.25)
-        mix = request_mix()
-        print(
-            f"{options.clients} clients for {options.seconds} s, {options.workers} gunicorn "
-            f"workers x 4 threads, {len(mix)} distinct requests"
-        )
-        latencies, errors = run_clients(options.clients, options.seconds, mix)
+                mix = request_mix()
+                for kind in KINDS:
+                    for path in mix[kind]:  # every page once, as a visitor before the load
+                        fetch(path)
+                    summary = run_wrk(wrk, mix[kind], options.clients, options.seconds)
+                    results[kind, mode] = summary
+                    print(
+                        f"cache {mode:3} {kind:7} {rate(summary):8.1f} req/s  "
+                        f"p50 {summary['p50'] / 1000:6.1f}  p95 {summary['p95'] / 1000:6.1f}  "
+                        f"p99 {summary['p99'] / 1000:6.1f} ms  errors {errors_of(summary)}",
+                        flush=True,
+                    )
+            finally:
+                stop(server)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         subprocess.run(
-            [
-                "psql",
-                f"{options.server}/postgres",
-                "-q",
-                "-c",
-                f"DROP DATABASE IF EXISTS {database}",
-            ],
-            check=False,
+            ["psql", admin_url, "-q", "-c", f"DROP DATABASE IF EXISTS {database}"], check=False
         )
 
-    total = sum(len(values) for values in latencies.values())
-    print(f"{'kind':8} {'requests':>9} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}")
-    for kind, values in sorted(latencies.items()):
-        print(
-            f"{kind:8} {len(values):>9} {statistics.median(values) * 1000:>10.0f} "
-            f"{percentile(values, 0.95) * 1000:>8.0f} {max(values) * 1000:>8.0f}"
-        )
-    every = [value for values in latencies.values() for value in values]
+    workers = os.environ.get("WEB_CONCURRENCY", "3")
+    threads = os.environ.get("GUNICORN_THREADS", "4")
+    cache = f"Redis ({options.redis_url})" if options.redis_url else "each worker's memory"
+    print()
     print(
-        f"all      {total:>9} {statistics.median(every) * 1000:>10.0f} "
-        f"{percentile(every, 0.95) * 1000:>8.0f}   throughput {total / options.seconds:.1f} req/s"
+        f"wrk, {options.clients} connections, {options.seconds} s per kind and mode; gunicorn "
+        f"{workers} workers x {threads} threads (gunicorn.conf.py); cache on: {cache}"
     )
-    print(f"errors: {len(errors)}")
-    for path, status in errors[:20]:
-        print(f"  {status} {path}")
-    if errors:
+    print()
+    print("| kind | cache | req/s | p50 ms | p95 ms | p99 ms | errors | on ÷ off |")
+    print("|---|---|---|---|---|---|---|---|")
+    total_errors = 0
+    for kind in KINDS:
+        for mode in ("off", "on"):
+            summary = results[kind, mode]
+            total_errors += errors_of(summary)
+            ratio = rate(summary) / rate(results[kind, "off"]) if mode == "on" else None
+            print(
+                f"| {kind} | {mode} | {rate(summary):.1f} | {summary['p50'] / 1000:.1f} | "
+                f"{summary['p95'] / 1000:.1f} | {summary['p99'] / 1000:.1f} | "
+                f"{errors_of(summary)} | {f'{ratio:.1f}×' if ratio else ''} |"
+            )
+    print(f"\nerrors: {total_errors}")
+    if total_errors:
         raise SystemExit(1)
+
+
+def rate(summary):
+    """Return the requests per second of a wrk summary."""
+    return summary["requests"] / (summary["duration_us"] / 1_000_000)
 
 
 if __name__ == "__main__":

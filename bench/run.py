@@ -31,6 +31,8 @@ from bench.export import copy_claims, dsn, export_through_gunicorn  # noqa: E402
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kb_bench"
 #: The median a public list page may take at 100k visits / 1M claims, in seconds.
 LIST_TARGET = 0.060
+#: The median of a page answered from the page cache, in seconds.
+WARM_TARGET = 0.003
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PYTHON = sys.executable
 
@@ -123,9 +125,15 @@ def ms(value):
 
 
 def page_and_sql(client, path, runs):
-    """Return (server times, own-SQL times, query count) of one page."""
+    """Return (cold times, warm times, own-SQL times, query count) of one page.
+
+    Cold: the page cache emptied before each request, so the page is rendered from the
+    database. Warm: the same request answered from the page cache.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from config.middleware import clear_page_cache
 
     def get():
         response = client.get(path)
@@ -134,6 +142,7 @@ def page_and_sql(client, path, runs):
             for _ in response.streaming_content:
                 pass
 
+    clear_page_cache()
     with CaptureQueriesContext(connection) as captured:
         get()
     statements = [query["sql"] for query in captured.captured_queries]
@@ -148,17 +157,22 @@ def page_and_sql(client, path, runs):
     # Page and SQL in turn, so that both see the machine in the same state: on a shared
     # machine the speed drifts from one second to the next.
     for _ in range(2):
+        clear_page_cache()
         get()
         run_sql()
-    server, sql = [], []
+    cold, warm, sql = [], [], []
     for _ in range(runs):
+        clear_page_cache()
         started = time.perf_counter()
         get()
-        server.append(time.perf_counter() - started)
+        cold.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        get()
+        warm.append(time.perf_counter() - started)
         started = time.perf_counter()
         run_sql()
         sql.append(time.perf_counter() - started)
-    return server, sql, len(statements)
+    return cold, warm, sql, len(statements)
 
 
 def sample_filters():
@@ -204,11 +218,27 @@ def sample_filters():
         "source_deep_page": max(2, SourceDocument.objects.published().count() // 25 // 2),
         # The middle of the list, whatever the page size.
         "actor_deep_page": max(2, actors // 2 // ActorListView.paginate_by),
+        # Detail pages: the busiest leader, issue, and a visit, claim and source of theirs.
+        "leader_path": leader.get_absolute_url(),
+        "issue_path": issue.get_absolute_url(),
+        "visit_path": visits.filter(visitor=leader)
+        .order_by("-start_date")
+        .first()
+        .get_absolute_url(),
+        "claim_path": Claim.objects.published()
+        .filter(issues=issue)
+        .order_by("-pk")
+        .first()
+        .get_absolute_url(),
+        "source_path": SourceDocument.objects.published()
+        .order_by("-pk")
+        .first()
+        .get_absolute_url(),
     }
 
 
 def public_pages(client, runs, filters):
-    """Measure the public list pages; return table rows."""
+    """Measure the public list and detail pages, cold and warm; return table rows."""
     pages = [
         (
             "visits: leader+year+issue",
@@ -227,25 +257,34 @@ def public_pages(client, runs, filters):
         ("actors: deep page", f"/actors/?page={filters['actor_deep_page']}"),
         ("issues: list", "/issues/"),
     ]
+    details = [
+        ("visit page", filters["visit_path"]),
+        ("actor page (busiest leader)", filters["leader_path"]),
+        ("issue page (busiest issue)", filters["issue_path"]),
+        ("claim page", filters["claim_path"]),
+        ("source page", filters["source_path"]),
+    ]
     rows = []
-    for label, path in pages:
-        server, sql, queries = page_and_sql(client, path, runs)
-        median, own = statistics.median(server), statistics.median(sql)
+    for label, path in pages + details:
+        cold, warm, sql, queries = page_and_sql(client, path, runs)
+        median, own, hit = statistics.median(cold), statistics.median(sql), statistics.median(warm)
+        is_list = (label, path) in pages
         rows.append(
             [
                 label,
                 path,
                 ms(median),
-                ms(p95(server)),
+                ms(p95(cold)),
+                f"{hit * 1000:.1f}",
                 ms(own),
                 f"{median / own:.1f}×" if own else "–",
                 str(queries),
-                verdict(median <= LIST_TARGET),
+                verdict((median <= LIST_TARGET or not is_list) and hit <= WARM_TARGET),
             ]
         )
         print(
-            f"  {label:28} median {ms(median):>6} ms  p95 {ms(p95(server)):>6} ms  "
-            f"own SQL {ms(own):>6} ms  ({queries} queries)",
+            f"  {label:28} cold {ms(median):>5} ms  p95 {ms(p95(cold)):>5} ms  "
+            f"warm {hit * 1000:5.1f} ms  own SQL {ms(own):>5} ms  ({queries} queries)",
             flush=True,
         )
     return rows
@@ -256,13 +295,20 @@ def search(client, runs):
     rows = []
     for text in queries:
         path = "/search/?" + urllib.parse.urlencode({"q": text})
-        server, _, _ = page_and_sql(client, path, runs)
+        cold, warm, _, _ = page_and_sql(client, path, runs)
+        hit = statistics.median(warm)
         rows.append(
-            [text, ms(statistics.median(server)), ms(p95(server)), verdict(p95(server) <= 0.150)]
+            [
+                text,
+                ms(statistics.median(cold)),
+                ms(p95(cold)),
+                f"{hit * 1000:.1f}",
+                verdict(p95(cold) <= 0.150 and hit <= WARM_TARGET),
+            ]
         )
         print(
-            f"  search {text!r:28} median {ms(statistics.median(server))} ms  "
-            f"p95 {ms(p95(server))} ms",
+            f"  search {text!r:28} cold {ms(statistics.median(cold))} ms  "
+            f"p95 {ms(p95(cold))} ms  warm {hit * 1000:.1f} ms",
             flush=True,
         )
     return rows
@@ -282,10 +328,11 @@ def admin_pages(client, runs):
     ]
     rows = []
     for label, path in pages:
-        server, _, queries = page_and_sql(client, path, runs)
+        # Staff are never served from the page cache: every request is rendered.
+        server, _, _, queries = page_and_sql(client, path, runs)
         median = statistics.median(server)
         rows.append([label, ms(median), ms(p95(server)), str(queries), verdict(median <= 0.300)])
-        print(f"  admin {label:24} median {ms(statistics.median(server))} ms", flush=True)
+        print(f"  admin {label:24} median {ms(median)} ms", flush=True)
     return rows
 
 
@@ -428,26 +475,39 @@ def main():
         f"- Data: {sizes['visits']:,} visits, {sizes['claims']:,} claims, "
         f"{sizes['sources']:,} sources",
         "- Server time: Django's test client in-process, production settings (pool on, debug "
-        f"off), {options.runs} runs after 2 warm-ups. Own SQL: the page's captured queries re-run "
-        "directly on the same connection, each run right after a request for the page.",
+        f"off), {options.runs} runs after 2 warm-ups. Cold: the page cache emptied before each "
+        "request (rendered from the database); warm: the same request again, from the page "
+        "cache. Own SQL: the cold page's captured queries re-run directly on the same "
+        "connection, each run right after a request for the page.",
         "- Command: `make bench` (`bench/run.py`)",
         "",
-        f"Targets: public list pages median ≤ {LIST_TARGET * 1000:.0f} ms (× own SQL is shown, "
-        "not a target); search p95 ≤ 150 ms; CSV ≥ 40% of COPY's rows/s, first row ≤ 1 s, "
-        "peak ≤ 250 MB; admin changelists ≤ 300 ms.",
+        f"Targets: public list pages cold median ≤ {LIST_TARGET * 1000:.0f} ms (× own SQL is "
+        f"shown, not a target); every public page warm median ≤ {WARM_TARGET * 1000:.0f} ms; "
+        "search cold p95 ≤ 150 ms; CSV ≥ 40% of COPY's rows/s, first row ≤ 1 s, peak ≤ 250 MB, "
+        "other pages answering while it streams; admin changelists ≤ 300 ms.",
         "",
-        "## Public list pages (ms)",
+        "## Public pages (ms)",
         "",
         table(
-            ["page", "path", "median", "p95", "own SQL", "× own SQL", "queries", "target"],
+            [
+                "page",
+                "path",
+                "cold median",
+                "cold p95",
+                "warm median",
+                "own SQL",
+                "× own SQL",
+                "queries",
+                "target",
+            ],
             page_rows,
         ),
         "",
         "## Search (ms)",
         "",
-        table(["query", "median", "p95", "target"], search_rows),
+        table(["query", "cold median", "cold p95", "warm median", "target"], search_rows),
         "",
-        "## CSV export of every claim (through gunicorn, 1 sync worker)",
+        "## CSV export of every claim (through gunicorn as the Dockerfile runs it)",
         "",
         table(
             [

@@ -7,6 +7,9 @@ Environment variables:
 - DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost only)
 - DJANGO_SECURE_SSL_REDIRECT, DJANGO_HSTS_SECONDS  override production HTTPS defaults
 - DJANGO_DB_POOL        1 to use psycopg's connection pool on PostgreSQL (default: on unless debug)
+- REDIS_URL             e.g. redis://127.0.0.1:6379/0: the page cache in Redis, shared by every
+                        process (default: a cache in each process's memory)
+- PAGE_CACHE            0 to turn the page cache off (default: on)
 """
 
 from pathlib import Path
@@ -59,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a page kept for anonymous visitors needs nothing of what follows.
+    "config.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +118,54 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caching ----------------------------------------------------------------------------------
+
+# Anonymous responses of public pages are kept under the data's version (config.middleware,
+# core.dataversion): a write anywhere in the knowledge base makes every page fresh again.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+#: The shared page cache (Redis when REDIS_URL is set); PAGE_CACHE_ALIASES, below, lists
+#: every cache a page is looked up in, nearest first.
+PAGE_CACHE_ALIAS = "pages"
+#: Paths never cached: the admin (staff only) and the health check (must ask the database).
+PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz"]
+#: The largest response kept, in bytes; a bigger export streams without being kept.
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
+#: After the cache fails (Redis down), pages come from the database for this long, then retry.
+PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", default=5)
+#: Part of every key and ETag; by default a fingerprint of the code, so a deploy starts afresh.
+PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE", default="")
+#: How long a page is kept at most; a newer data version makes it unreachable long before.
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+
+REDIS_URL = env_str("REDIS_URL", default="")
+#: Each process keeps its own pages in memory, at most this many, least recently used out.
+_local_pages = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "TIMEOUT": PAGE_CACHE_TIMEOUT,
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", default=300)},
+}
+if REDIS_URL:
+    # One cache for every process and server, behind each process's own memory; a slow or
+    # absent Redis costs at most half a second before the page comes from the database.
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": "kb"},
+        "pages-local": _local_pages,
+        PAGE_CACHE_ALIAS: {**_redis, "KEY_PREFIX": "kb-pages", "TIMEOUT": PAGE_CACHE_TIMEOUT},
+    }
+    PAGE_CACHE_ALIASES = ["pages-local", PAGE_CACHE_ALIAS]
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        PAGE_CACHE_ALIAS: _local_pages,
+    }
+    PAGE_CACHE_ALIASES = [PAGE_CACHE_ALIAS]
 
 # --- Auth -------------------------------------------------------------------------------------
 

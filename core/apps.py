@@ -6,3 +6,15 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Knowledge base"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(install_data_version_triggers, sender=self)
+
+
+def install_data_version_triggers(sender, using, **kwargs):
+    """After every migrate (and flush), give each public table its version triggers."""
+    from core import dataversion
+
+    dataversion.install_triggers(using)

@@ -188,3 +188,19 @@ class ImportedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """The version of the public data: one row, raised by triggers (see core.dataversion)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.BigIntegerField(
+        default=0, help_text="Microseconds since 1970 of the last change, or one more."
+    )
+    changed_at = models.DateTimeField(null=True, help_text="When the public data last changed.")
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"data version {self.version}"

@@ -11,6 +11,29 @@ def fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache(request):
+    """Start every test with an empty page cache, and page versions that follow each write.
+
+    On PostgreSQL the data version is raised at commit (core.dataversion), and a test that is
+    not transactional never commits: its writes raise the version at once instead, as its own
+    later requests would see them.
+    """
+    from django.db import connection
+
+    from config.middleware import clear_page_cache
+
+    clear_page_cache()
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or connection.vendor != "postgresql":
+        return
+    transactional = marker.kwargs.get("transaction", False) or (marker.args and marker.args[0])
+    if not transactional and "live_server" not in request.fixturenames:
+        request.getfixturevalue("db")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 @pytest.fixture
 def editor(db):
     """Return a staff user in the Editor group."""

@@ -8,6 +8,7 @@ import pytest
 
 from core import search
 from tests import factories
+from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ CLAIM_COLUMNS = [
     "disputed_by",
 ]
 #: The claims with their source, speaker, visit; 3 relations (on PostgreSQL, with each claim).
-CLAIM_EXPORT_QUERIES = 1 if search.is_postgres() else 4
+CLAIM_EXPORT_QUERIES = (1 if search.is_postgres() else 4) + DATA_VERSION_QUERIES
 
 
 @pytest.fixture

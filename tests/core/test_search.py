@@ -5,13 +5,15 @@ import pytest
 from core import search
 from tests import factories
 from tests.factories import DRAFT_MARKER
+from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_QUERIES_SQLITE = 19  # per kind: count, rows (+ prefetches), excerpts of the shown rows
+# Per kind: count, rows (+ prefetches), excerpts of the shown rows; and the data version.
+SEARCH_QUERIES_SQLITE = 19 + DATA_VERSION_QUERIES
 # PostgreSQL counts each full-text kind's matches through its index (search.through_index): in
 # a test's transaction, a savepoint, the planner setting, its reset and the release, four times.
-SEARCH_QUERIES_POSTGRES = 19 + 4 * 4
+SEARCH_QUERIES_POSTGRES = SEARCH_QUERIES_SQLITE + 4 * 4
 
 
 @pytest.fixture

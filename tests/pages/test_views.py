@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from tests.factories import DRAFT_MARKER
+from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_home_renders_without_any_data(client):
 
 
 #: Counts (5), latest visits and their issues (2), issues (1), chart (3).
-HOME_QUERIES = 11
+HOME_QUERIES = 11 + DATA_VERSION_QUERIES
 
 
 @pytest.mark.parametrize("extra", [0, 12])

@@ -7,11 +7,13 @@ import pytest
 from core.highlight import Quote, highlight_body, locate
 from core.text import find_normalised
 from tests import factories
+from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
-SOURCE_LIST_QUERIES = 6  # facet rows with the count; page, issues; issue links; names; options
-SOURCE_DETAIL_QUERIES = 11
+# Facet rows with the count; page, issues; issue links; names; options
+SOURCE_LIST_QUERIES = 6 + DATA_VERSION_QUERIES
+SOURCE_DETAIL_QUERIES = 11 + DATA_VERSION_QUERIES
 
 
 @pytest.fixture

@@ -1,0 +1,180 @@
+"""The data's version: one number that changes whenever a write can change what the public sees.
+
+Every public page and export is a function of the published data, so a page cached under the
+version it was rendered at stays right until the next write (see config.middleware).
+
+The version lives in one row (DataVersion) and is raised by database triggers on every table of
+the apps whose AppConfig says `public_data = True`: a save or delete in the admin, a bulk
+action, an import, a merge, a migration's data change and a raw SQL statement all raise it,
+with nothing for the code that writes to remember. The triggers are (re)installed after every
+`migrate`, which also raises the version once (a migration may change data or templates).
+
+- PostgreSQL: a deferred constraint trigger raises the version once, at commit, in the same
+  transaction as the data. A reader therefore never sees the new version with the old data,
+  and writers take the version row's lock only for the moment of their commit, so two curators
+  saving at once never deadlock on it.
+- SQLite: plain triggers; SQLite has one writer at a time.
+
+The number is the time of the change in microseconds since 1970 (or the last version plus one,
+if that is higher), so it also gives the Last-Modified of every page, and a database restored
+from a backup never reuses a version a cache may still hold.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.db import connections, router
+
+TABLE = "core_dataversion"
+PG_FUNCTION = "core_data_version_bump"
+TRIGGER_PREFIX = "core_data_version"
+
+_PG_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Once per statement: at commit, every queued row event belongs to the COMMIT statement.
+    IF current_setting('core.data_version_at', true) = statement_timestamp()::text THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('core.data_version_at', statement_timestamp()::text, true);
+    INSERT INTO {TABLE} (id, version, changed_at)
+    VALUES (1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, clock_timestamp())
+    ON CONFLICT (id) DO UPDATE
+        SET version = GREATEST({TABLE}.version + 1, EXCLUDED.version),
+            changed_at = EXCLUDED.changed_at;
+    RETURN NULL;
+END;
+$$;
+"""
+
+_SQLITE_BUMP = f"""
+INSERT INTO {TABLE} (id, version, changed_at)
+VALUES (1, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER),
+        strftime('%Y-%m-%d %H:%M:%f', 'now'))
+ON CONFLICT (id) DO UPDATE
+    SET version = max({TABLE}.version + 1, excluded.version), changed_at = excluded.changed_at;
+"""
+
+
+def current(using=None):
+    """Return (version, changed_at) of the data, or None when no version is recorded.
+
+    Read on every anonymous request, so in one plain statement: building it through the ORM
+    would cost more than the database takes to answer it.
+    """
+    from core.models import DataVersion
+
+    connection = connections[using or router.db_for_read(DataVersion)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, changed_at FROM {TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version, changed_at = row
+    if isinstance(changed_at, str):  # SQLite without Django's converters
+        changed_at = datetime.datetime.fromisoformat(changed_at)
+    return version, changed_at
+
+
+def bump(using="default"):
+    """Raise the version by hand (the triggers do it for every write to a public table)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {PG_FUNCTION}_now()")
+        else:
+            cursor.execute(_SQLITE_BUMP)
+
+
+def public_tables():
+    """Return the tables whose rows the public site shows: every table of a public-data app."""
+    tables = []
+    for app_config in apps.get_app_configs():
+        if not getattr(app_config, "public_data", False):
+            continue
+        for model in app_config.get_models(include_auto_created=True):
+            if model._meta.managed and not model._meta.proxy:
+                tables.append(model._meta.db_table)
+    return sorted(set(tables))
+
+
+def install_triggers(using="default"):
+    """Install the version triggers on every public table that lacks them; raise the version."""
+    connection = connections[using]
+    tables = public_tables()
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+        if TABLE not in existing:
+            return
+        tables = [table for table in tables if table in existing]
+        if connection.vendor == "postgresql":
+            _install_postgresql(cursor, connection, tables)
+        elif connection.vendor == "sqlite":
+            _install_sqlite(cursor, connection, tables)
+    bump(using)
+
+
+def _trigger_name(table, suffix=""):
+    return f"{TRIGGER_PREFIX}_{table}{suffix}"[:63]
+
+
+def _install_postgresql(cursor, connection, tables):
+    cursor.execute(_PG_FUNCTION_SQL)
+    # The same bump, callable from SQL without a trigger (bump() and the TRUNCATE triggers).
+    cursor.execute(
+        _PG_FUNCTION_SQL.replace(f"{PG_FUNCTION}()", f"{PG_FUNCTION}_now()")
+        .replace("RETURNS trigger", "RETURNS void")
+        .replace("RETURN NULL;", "RETURN;")
+    )
+    cursor.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION {PG_FUNCTION}_truncate() RETURNS trigger
+        LANGUAGE plpgsql AS $$ BEGIN PERFORM {PG_FUNCTION}_now(); RETURN NULL; END; $$;
+        """
+    )
+    cursor.execute(
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s",
+        [f"{TRIGGER_PREFIX}%"],
+    )
+    present = {name for (name,) in cursor.fetchall()}
+    quote = connection.ops.quote_name
+    for table in tables:
+        name = _trigger_name(table)
+        if name not in present:
+            cursor.execute(
+                f"CREATE CONSTRAINT TRIGGER {quote(name)} "
+                f"AFTER INSERT OR UPDATE OR DELETE ON {quote(table)} "
+                f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()"
+            )
+        truncate = _trigger_name(table, "_tr")
+        if truncate not in present:
+            cursor.execute(
+                f"CREATE TRIGGER {quote(truncate)} AFTER TRUNCATE ON {quote(table)} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}_truncate()"
+            )
+
+
+def _install_sqlite(cursor, connection, tables):
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+        [f"{TRIGGER_PREFIX}%"],
+    )
+    present = {name for (name,) in cursor.fetchall()}
+    quote = connection.ops.quote_name
+    for table in tables:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            name = _trigger_name(table, f"_{event.lower()}")
+            if name not in present:
+                cursor.execute(
+                    f"CREATE TRIGGER {quote(name)} AFTER {event} ON {quote(table)} "
+                    f"BEGIN {_SQLITE_BUMP} END"
+                )
+
+
+def http_date_of(changed_at):
+    """Return `changed_at` as a POSIX timestamp for Last-Modified (whole seconds, rounded up)."""
+    if changed_at is None:
+        return None
+    if changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
+    return int(changed_at.timestamp()) + (1 if changed_at.microsecond else 0)
