@@ -16,20 +16,20 @@ Exits non-zero on any failure.
 
 import argparse
 import json
-import os
-import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402
+
 WEB_PORT = 8768
 REDIS_PORT = 56379
 DATABASE = "kb_cache_drill"
@@ -46,13 +46,8 @@ def check(condition, label):
 
 
 def get(path, timeout=15):
-    """Return (status, body, headers) of a GET on the local server."""
-    request = urllib.request.Request(f"http://127.0.0.1:{WEB_PORT}{path}")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            return reply.status, reply.read().decode("utf-8", "replace"), reply.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace"), error.headers
+    """Return (status, body, headers) of a GET on the drill's server."""
+    return serving.get(WEB_PORT, path, timeout)
 
 
 def shell(env, code):
@@ -60,30 +55,6 @@ def shell(env, code):
     subprocess.run(
         [PYTHON, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env, check=True, text=True
     )
-
-
-def serve(env):
-    """Start gunicorn with two workers (gunicorn.conf.py otherwise); wait until it answers."""
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--bind", f"127.0.0.1:{WEB_PORT}"],
-        cwd=ROOT,
-        env={**env, "WEB_CONCURRENCY": "2", "GUNICORN_ACCESS_LOG": ""},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(240):
-        try:
-            if get("/healthz", timeout=2)[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.25)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within a minute")
-
-
-def stop(server):
-    server.terminate()
-    server.wait(timeout=30)
 
 
 def kept_by_both(path):
@@ -174,8 +145,7 @@ def writes(first_visit, second_visit):
 
 def drill_two_workers(env):
     print("== Two workers, each with its own page cache; writes from other processes ==")
-    server = serve(env)
-    try:
+    with serving.gunicorn({**env, "WEB_CONCURRENCY": "2"}, WEB_PORT):
         rows = json.loads(get("/visits/?format=json")[1])
         rows = rows["results"] if isinstance(rows, dict) else rows
         for label, code, expected in writes(rows[0], rows[1]):
@@ -192,8 +162,6 @@ def drill_two_workers(env):
                     every_answer(path, shown, gone),
                     f"after {label}: every answer of {path} shows the change",
                 )
-    finally:
-        stop(server)
 
 
 def redis_server():
@@ -213,9 +181,7 @@ def redis_server():
 
 def drill_redis_outage(env):
     print("== Page cache in Redis; Redis stopped under load, then started again ==")
-    redis = redis_server()
-    env = {**env, "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"}
-    server = serve(env)
+    env = {**env, "WEB_CONCURRENCY": "2", "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"}
     paths = ["/", "/visits/", "/actors/", "/claims/", "/search/?q=kabul", "/issues/"]
     statuses, stop_load = [], threading.Event()
 
@@ -227,40 +193,42 @@ def drill_redis_outage(env):
                 except OSError as error:
                     statuses.append(str(error))
 
+    redis = redis_server()
     try:
-        for path in paths:
-            get(path)
-        check(all(get(path)[2].get("X-Page-Cache") == "hit" for path in paths), "Redis serves")
-        clients = [threading.Thread(target=load) for _ in range(4)]
-        for client in clients:
-            client.start()
-        time.sleep(2)
-        stopped_at = len(statuses)
-        redis.terminate()
-        redis.wait(timeout=10)
-        print("-- Redis stopped")
-        time.sleep(4)
-        down = len(statuses)
-        redis = redis_server()
-        print("-- Redis started again")
-        time.sleep(8)  # past PAGE_CACHE_RETRY_SECONDS
-        stop_load.set()
-        for client in clients:
-            client.join()
-        errors = [status for status in statuses if status != 200]
-        check(
-            not errors,
-            f"{len(statuses)} answers under load, {down - stopped_at} of them while Redis was "
-            f"down: {len(errors)} errors {errors[:5]}",
-        )
-        for path in paths:
-            get(path)
-        check(
-            all(get(path)[2].get("X-Page-Cache") == "hit" for path in paths),
-            "after Redis came back, pages are served from it again",
-        )
+        with serving.gunicorn(env, WEB_PORT):
+            for path in paths:
+                get(path)
+            check(all(get(path)[2].get("X-Page-Cache") == "hit" for path in paths), "Redis serves")
+            clients = [threading.Thread(target=load) for _ in range(4)]
+            for client in clients:
+                client.start()
+            time.sleep(2)
+            stopped_at = len(statuses)
+            redis.terminate()
+            redis.wait(timeout=10)
+            print("-- Redis stopped")
+            time.sleep(4)
+            down = len(statuses)
+            redis = redis_server()
+            print("-- Redis started again")
+            time.sleep(8)  # past PAGE_CACHE_RETRY_SECONDS
+            stop_load.set()
+            for client in clients:
+                client.join()
+            errors = [status for status in statuses if status != 200]
+            check(
+                not errors,
+                f"{len(statuses)} answers under load, {down - stopped_at} of them while Redis was "
+                f"down: {len(errors)} errors {errors[:5]}",
+            )
+            for path in paths:
+                get(path)
+            check(
+                all(get(path)[2].get("X-Page-Cache") == "hit" for path in paths),
+                "after Redis came back, pages are served from it again",
+            )
     finally:
-        stop(server)
+        stop_load.set()
         redis.terminate()
 
 
@@ -268,34 +236,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     options = parser.parse_args()
-    admin_url = f"{options.server}/postgres"
-    os.environ["PGOPTIONS"] = "-c client_min_messages=warning"
-    for statement in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
-        subprocess.run(["psql", admin_url, "-q", "-c", statement], check=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{options.server}/{DATABASE}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "REDIS_URL": "",
-    }
-    try:
-        for command in (["migrate"], ["load_seed"], ["collectstatic", "--noinput"]):
-            subprocess.run(
-                [PYTHON, "manage.py", *command, "-v0"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+    with serving.scratch_database(options.server, DATABASE, ["load_seed"]) as env:
         drill_two_workers(env)
         drill_redis_outage(env)
-    finally:
-        subprocess.run(
-            ["psql", admin_url, "-q", "-c", f"DROP DATABASE IF EXISTS {DATABASE}"], check=False
-        )
     if failures:
         print(f"cache drill: {len(failures)} checks failed")
         raise SystemExit(1)

@@ -14,18 +14,17 @@ import argparse
 import json
 import os
 import random
-import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402
+
 PORT = 8767
 KINDS = ("list", "detail", "search", "csv")
 
@@ -57,12 +56,8 @@ end
 
 
 def fetch(path, timeout=30):
-    """Return (status, bytes read) of a GET on the local server."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=timeout) as reply:
-            return reply.status, len(reply.read())
-    except urllib.error.HTTPError as error:
-        return error.code, 0
+    """Return (status, body, headers) of a GET on the local server."""
+    return serving.get(PORT, path, timeout)
 
 
 def ensure_wrk():
@@ -88,8 +83,7 @@ def ensure_wrk():
 
 def request_mix():
     """Return {kind: [paths]}, built from what the site lists."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/visits/?format=json", timeout=60) as r:
-        payload = json.loads(r.read())
+    payload = json.loads(fetch("/visits/?format=json", timeout=60)[1])
     rows = payload["results"] if isinstance(payload, dict) else payload
     visits = [row["url"].split(str(PORT), 1)[-1] for row in rows[:300]]
     details = random.Random(1).sample(visits, min(40, len(visits)))
@@ -151,30 +145,6 @@ def run_wrk(wrk, paths, clients, seconds):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def serve(env):
-    """Start gunicorn as the Dockerfile does (gunicorn.conf.py); wait until it answers."""
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--bind", f"127.0.0.1:{PORT}"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_ACCESS_LOG": ""},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(240):
-        try:
-            if fetch("/healthz", timeout=2)[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.25)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within a minute")
-
-
-def stop(server):
-    server.terminate()
-    server.wait(timeout=30)
-
-
 def errors_of(summary):
     return sum(summary[name] for name in ("connect", "read", "write", "status", "timeout"))
 
@@ -187,47 +157,24 @@ def main():
     parser.add_argument(
         "--redis-url", default="", help="Page cache in Redis for the cache-on run (e.g. CI's)."
     )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="Kinds of request to drive.")
+    parser.add_argument("--modes", default="off,on", help="Page cache modes to run.")
     options = parser.parse_args()
     wrk = ensure_wrk()
-
-    database = "kb_load"
-    os.environ["PGOPTIONS"] = "-c client_min_messages=warning"
-    admin_url = f"{options.server}/postgres"
-    for statement in (f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}"):
-        subprocess.run(["psql", admin_url, "-q", "-c", statement], check=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{options.server}/{database}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-    }
-    for command in (
-        ["migrate", "-v0"],
-        ["load_seed", "-v0"],
-        ["import_history_state_gov", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-    ):
-        subprocess.run(
-            [PYTHON, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
 
     results = {}
     modes = [
         ("off", {"PAGE_CACHE": "0"}),
         ("on", {"PAGE_CACHE": "1", "REDIS_URL": options.redis_url}),
     ]
-    try:
+    data = (["load_seed"], ["import_history_state_gov"])
+    with serving.scratch_database(options.server, "kb_load", *data) as env:
         for mode, extra in modes:
-            server = serve({**env, **extra})
-            try:
+            if mode not in options.modes.split(","):
+                continue
+            with serving.gunicorn({**env, **extra}, PORT):
                 mix = request_mix()
-                for kind in KINDS:
+                for kind in options.kinds.split(","):
                     for path in mix[kind]:  # every page once, as a visitor before the load
                         fetch(path)
                     summary = run_wrk(wrk, mix[kind], options.clients, options.seconds)
@@ -238,12 +185,6 @@ def main():
                         f"p99 {summary['p99'] / 1000:6.1f} ms  errors {errors_of(summary)}",
                         flush=True,
                     )
-            finally:
-                stop(server)
-    finally:
-        subprocess.run(
-            ["psql", admin_url, "-q", "-c", f"DROP DATABASE IF EXISTS {database}"], check=False
-        )
 
     workers = os.environ.get("WEB_CONCURRENCY", "3")
     threads = os.environ.get("GUNICORN_THREADS", "4")
@@ -257,16 +198,17 @@ def main():
     print("| kind | cache | req/s | p50 ms | p95 ms | p99 ms | errors | on ÷ off |")
     print("|---|---|---|---|---|---|---|---|")
     total_errors = 0
-    for kind in KINDS:
-        for mode in ("off", "on"):
-            summary = results[kind, mode]
-            total_errors += errors_of(summary)
-            ratio = rate(summary) / rate(results[kind, "off"]) if mode == "on" else None
-            print(
-                f"| {kind} | {mode} | {rate(summary):.1f} | {summary['p50'] / 1000:.1f} | "
-                f"{summary['p95'] / 1000:.1f} | {summary['p99'] / 1000:.1f} | "
-                f"{errors_of(summary)} | {f'{ratio:.1f}×' if ratio else ''} |"
-            )
+    for kind, mode in results:
+        summary = results[kind, mode]
+        total_errors += errors_of(summary)
+        ratio = None
+        if mode == "on" and (kind, "off") in results:
+            ratio = rate(summary) / rate(results[kind, "off"])
+        print(
+            f"| {kind} | {mode} | {rate(summary):.1f} | {summary['p50'] / 1000:.1f} | "
+            f"{summary['p95'] / 1000:.1f} | {summary['p99'] / 1000:.1f} | "
+            f"{errors_of(summary)} | {f'{ratio:.1f}×' if ratio else ''} |"
+        )
     print(f"\nerrors: {total_errors}")
     if total_errors:
         raise SystemExit(1)

@@ -124,11 +124,22 @@ def ms(value):
     return f"{value * 1000:.0f}"
 
 
-def page_and_sql(client, path, runs):
-    """Return (cold times, warm times, own-SQL times, query count) of one page.
+def uncached_client():
+    """Return a test client whose requests go through no page cache, as before there was one."""
+    from django.test import Client, override_settings
+
+    client = Client()
+    with override_settings(PAGE_CACHE=False):
+        client.get("/healthz")  # the client sets its middleware up on its first request
+    return client
+
+
+def page_and_sql(client, path, runs, uncached=None):
+    """Return (cold times, warm times, own-SQL times, query count, cache-off times) of a page.
 
     Cold: the page cache emptied before each request, so the page is rendered from the
-    database. Warm: the same request answered from the page cache.
+    database. Warm: the same request answered from the page cache. Cache off (with an
+    `uncached` client): rendered without the page cache at all, as before it existed.
     """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -160,8 +171,13 @@ def page_and_sql(client, path, runs):
         clear_page_cache()
         get()
         run_sql()
-    cold, warm, sql = [], [], []
+    cold, warm, sql, off = [], [], [], []
     for _ in range(runs):
+        if uncached is not None:
+            started = time.perf_counter()
+            response = uncached.get(path)
+            off.append(time.perf_counter() - started)
+            assert "X-Page-Cache" not in response
         clear_page_cache()
         started = time.perf_counter()
         get()
@@ -172,7 +188,7 @@ def page_and_sql(client, path, runs):
         started = time.perf_counter()
         run_sql()
         sql.append(time.perf_counter() - started)
-    return cold, warm, sql, len(statements)
+    return cold, warm, sql, len(statements), off
 
 
 def sample_filters():
@@ -237,7 +253,7 @@ def sample_filters():
     }
 
 
-def public_pages(client, runs, filters):
+def public_pages(client, uncached, runs, filters):
     """Measure the public list and detail pages, cold and warm; return table rows."""
     pages = [
         (
@@ -266,7 +282,7 @@ def public_pages(client, runs, filters):
     ]
     rows = []
     for label, path in pages + details:
-        cold, warm, sql, queries = page_and_sql(client, path, runs)
+        cold, warm, sql, queries, off = page_and_sql(client, path, runs, uncached)
         median, own, hit = statistics.median(cold), statistics.median(sql), statistics.median(warm)
         is_list = (label, path) in pages
         rows.append(
@@ -275,6 +291,7 @@ def public_pages(client, runs, filters):
                 path,
                 ms(median),
                 ms(p95(cold)),
+                ms(statistics.median(off)),
                 f"{hit * 1000:.1f}",
                 ms(own),
                 f"{median / own:.1f}×" if own else "–",
@@ -284,7 +301,8 @@ def public_pages(client, runs, filters):
         )
         print(
             f"  {label:28} cold {ms(median):>5} ms  p95 {ms(p95(cold)):>5} ms  "
-            f"warm {hit * 1000:5.1f} ms  own SQL {ms(own):>5} ms  ({queries} queries)",
+            f"cache off {ms(statistics.median(off)):>5} ms  warm {hit * 1000:5.1f} ms  "
+            f"own SQL {ms(own):>5} ms  ({queries} queries)",
             flush=True,
         )
     return rows
@@ -295,7 +313,7 @@ def search(client, runs):
     rows = []
     for text in queries:
         path = "/search/?" + urllib.parse.urlencode({"q": text})
-        cold, warm, _, _ = page_and_sql(client, path, runs)
+        cold, warm, _, _, _ = page_and_sql(client, path, runs)
         hit = statistics.median(warm)
         rows.append(
             [
@@ -329,7 +347,7 @@ def admin_pages(client, runs):
     rows = []
     for label, path in pages:
         # Staff are never served from the page cache: every request is rendered.
-        server, _, _, queries = page_and_sql(client, path, runs)
+        server, _, _, queries, _ = page_and_sql(client, path, runs)
         median = statistics.median(server)
         rows.append([label, ms(median), ms(p95(server)), str(queries), verdict(median <= 0.300)])
         print(f"  admin {label:24} median {ms(median)} ms", flush=True)
@@ -436,7 +454,7 @@ def main():
 
     filters = sample_filters()
     print("public pages:", flush=True)
-    page_rows = public_pages(public, options.runs, filters)
+    page_rows = public_pages(public, uncached_client(), options.runs, filters)
     print("search:", flush=True)
     search_rows = search(public, options.runs)
     print("admin:", flush=True)
@@ -486,7 +504,8 @@ def main():
         "- Server time: Django's test client in-process, production settings (pool on, debug "
         f"off), {options.runs} runs after 2 warm-ups. Cold: the page cache emptied before each "
         "request (rendered from the database); warm: the same request again, from the page "
-        "cache. Own SQL: the cold page's captured queries re-run directly on the same "
+        "cache. Cache off: the same page with no page cache at all, as before there was one. "
+        "Own SQL: the cold page's captured queries re-run directly on the same "
         "connection, each run right after a request for the page.",
         "- Command: `make bench` (`bench/run.py`)",
         "",
@@ -503,6 +522,7 @@ def main():
                 "path",
                 "cold median",
                 "cold p95",
+                "cache off median",
                 "warm median",
                 "own SQL",
                 "× own SQL",
