@@ -133,6 +133,9 @@ PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz"]
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
 #: After the cache fails (Redis down), pages come from the database for this long, then retry.
 PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", default=5)
+#: On PostgreSQL, each process hears of every new data version (LISTEN/NOTIFY) instead of
+#: asking the database on every request; off in development and tests, where every request asks.
+DATA_VERSION_LISTEN = env_bool("DATA_VERSION_LISTEN", default=not DEBUG)
 #: Part of every key and ETag; by default a fingerprint of the code, so a deploy starts afresh.
 PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE", default="")
 #: How long a page is kept at most; a newer data version makes it unreachable long before.

@@ -21,16 +21,32 @@ from a backup never reuses a version a cache may still hold.
 """
 
 import datetime
+import logging
+import os
+import threading
 
 from django.apps import apps
 from django.db import connections, router
 
+try:
+    import psycopg
+except ImportError:  # SQLite only: nothing to listen to
+    psycopg = None
+
+logger = logging.getLogger(__name__)
+
 TABLE = "core_dataversion"
 PG_FUNCTION = "core_data_version_bump"
 TRIGGER_PREFIX = "core_data_version"
+#: The PostgreSQL channel on which each commit announces the new version (see Listener).
+CHANNEL = "core_data_version"
+SELECT_SQL = f"SELECT version, changed_at FROM {TABLE} WHERE id = 1"
 
 _PG_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    new_version bigint;
+    new_changed_at timestamptz;
 BEGIN
     -- Once per statement: at commit, every queued row event belongs to the COMMIT statement.
     IF current_setting('core.data_version_at', true) = statement_timestamp()::text THEN
@@ -41,7 +57,10 @@ BEGIN
     VALUES (1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, clock_timestamp())
     ON CONFLICT (id) DO UPDATE
         SET version = GREATEST({TABLE}.version + 1, EXCLUDED.version),
-            changed_at = EXCLUDED.changed_at;
+            changed_at = EXCLUDED.changed_at
+    RETURNING version, changed_at INTO new_version, new_changed_at;
+    -- Delivered to every listening process when, and only when, the transaction commits.
+    PERFORM pg_notify('{CHANNEL}', new_version || ' ' || extract(epoch FROM new_changed_at));
     RETURN NULL;
 END;
 $$;
@@ -59,14 +78,19 @@ ON CONFLICT (id) DO UPDATE
 def current(using=None):
     """Return (version, changed_at) of the data, or None when no version is recorded.
 
-    Read on every anonymous request, so in one plain statement: building it through the ORM
-    would cost more than the database takes to answer it.
+    Read on every anonymous request: from this process's listener when it is listening
+    (PostgreSQL, DATA_VERSION_LISTEN), else in one plain statement (building it through the
+    ORM would cost more than the database takes to answer it).
     """
     from core.models import DataVersion
 
-    connection = connections[using or router.db_for_read(DataVersion)]
+    alias = using or router.db_for_read(DataVersion)
+    heard = listener(alias).current()
+    if heard is not None:
+        return heard
+    connection = connections[alias]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version, changed_at FROM {TABLE} WHERE id = 1")
+        cursor.execute(SELECT_SQL)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -178,3 +202,92 @@ def http_date_of(changed_at):
     if changed_at.tzinfo is None:
         changed_at = changed_at.replace(tzinfo=datetime.UTC)
     return int(changed_at.timestamp()) + (1 if changed_at.microsecond else 0)
+
+
+class Listener:
+    """The data version as PostgreSQL announces it to this process, without a query a request.
+
+    A thread of its own holds one connection that LISTENs on CHANNEL: the triggers notify it
+    of each new version when the writing transaction commits, so a page is never looked up under
+    a version whose data is not yet visible, and every process hears of a commit within
+    milliseconds. Until the thread listens (at start, or after the connection is lost in an
+    outage) current() returns None and requests read the version from the database; on
+    reconnecting it reads the version again, so a notification missed meanwhile loses nothing.
+    """
+
+    def __init__(self, alias):
+        self.alias = alias
+        self.state = None
+        self.listening = False
+        self.pid = None
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = None
+
+    def current(self):
+        """Return (version, changed_at) as last heard, or None when not listening."""
+        if self.pid != os.getpid():  # a new process (gunicorn forks its workers): start here
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.pid, self.listening, self.state = os.getpid(), False, None
+                    self.thread = threading.Thread(
+                        target=self.run, name="data-version", daemon=True
+                    )
+                    self.thread.start()
+        return self.state if self.listening else None
+
+    def run(self):
+        params = connections[self.alias].get_connection_params()
+        for name in ("cursor_factory", "context"):
+            params.pop(name, None)
+        while not self.stopped.is_set():
+            try:
+                with psycopg.connect(**params, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.state = connection.execute(SELECT_SQL).fetchone()
+                    self.listening = self.state is not None
+                    while not self.stopped.is_set():
+                        for notice in connection.notifies(timeout=1):
+                            self.hear(notice.payload)
+            except Exception as error:  # the database went away: read per request meanwhile
+                if self.listening:
+                    logger.warning("Stopped listening for data versions: %s", error)
+            self.listening = False
+            self.stopped.wait(RECONNECT_SECONDS)
+
+    def hear(self, payload):
+        """Take the version a commit announced ("<version> <epoch seconds>")."""
+        version, _, seconds = payload.partition(" ")
+        changed_at = datetime.datetime.fromtimestamp(float(seconds), tz=datetime.UTC)
+        if self.state is None or int(version) > self.state[0]:
+            self.state = (int(version), changed_at)
+        self.listening = True
+
+    def stop(self):
+        """Stop listening (within a second); the process asks the database again."""
+        self.stopped.set()
+        self.listening = False
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+
+#: Seconds between attempts to listen again after the connection was lost.
+RECONNECT_SECONDS = 1
+_listeners = {}
+
+
+class _NotListening:
+    @staticmethod
+    def current():
+        return None
+
+
+def listener(alias):
+    """Return the process's Listener of database `alias`, or one that never listens."""
+    from django.conf import settings
+
+    if alias not in _listeners:
+        on_postgres = connections[alias].vendor == "postgresql"
+        listens = on_postgres and settings.DATA_VERSION_LISTEN
+        _listeners.setdefault(alias, Listener(alias) if listens else _NotListening())
+    return _listeners[alias]

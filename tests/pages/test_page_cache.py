@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.conf import settings
@@ -400,3 +401,30 @@ def test_every_public_table_raises_the_version_and_others_do_not():
     assert dataversion.current()[0] == before
     factories.IssueFactory(slug="new-issue", name="New issue")
     assert dataversion.current()[0] > before
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_listening_process_hears_of_each_commit_without_asking():
+    listener = dataversion.Listener("default")
+    try:
+        assert listener.current() is None  # not listening yet: requests ask the database
+        wait_until(lambda: listener.current() is not None)
+        heard_first = listener.current()
+
+        with transaction.atomic():
+            factories.IssueFactory(slug="border-trade", name="Border trade")
+            assert listener.current() == heard_first  # nothing is announced before the commit
+
+        wait_until(lambda: listener.current() != heard_first)
+        assert listener.current()[0] == dataversion.current()[0] > heard_first[0]
+    finally:
+        listener.stop()
+    assert listener.current() is None
+
+
+def wait_until(condition, seconds=5):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
