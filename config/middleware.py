@@ -93,6 +93,8 @@ class PageCacheMiddleware:
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is not None:  # 304 Not Modified (or 412 for a failed If-Match)
             response["ETag"] = etag
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified)
             return self.public_headers(response)
         key = self.key(request, version)
         response = self.cached(key)

@@ -118,6 +118,7 @@ def test_the_current_etag_answers_304_without_rendering(
     assert revalidated.status_code == 304
     assert revalidated.content == b""
     assert revalidated["ETag"] == first["ETag"]
+    assert revalidated["Last-Modified"] == first["Last-Modified"]
 
 
 def test_an_old_etag_gets_the_changed_page(anonymous, corpus):
