@@ -142,6 +142,12 @@ def _trigger_name(table, suffix=""):
     return f"{TRIGGER_PREFIX}_{table}{suffix}"[:63]
 
 
+def _present(cursor, catalog_sql):
+    """Return the names of the version triggers installed already, as `catalog_sql` lists them."""
+    cursor.execute(catalog_sql, [f"{TRIGGER_PREFIX}%"])
+    return {name for (name,) in cursor.fetchall()}
+
+
 def _install_postgresql(cursor, connection, tables):
     cursor.execute(_PG_FUNCTION_SQL)
     # The same bump, callable from SQL without a trigger (bump() and the TRUNCATE triggers).
@@ -156,11 +162,9 @@ def _install_postgresql(cursor, connection, tables):
         LANGUAGE plpgsql AS $$ BEGIN PERFORM {PG_FUNCTION}_now(); RETURN NULL; END; $$;
         """
     )
-    cursor.execute(
-        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s",
-        [f"{TRIGGER_PREFIX}%"],
+    present = _present(
+        cursor, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s"
     )
-    present = {name for (name,) in cursor.fetchall()}
     quote = connection.ops.quote_name
     for table in tables:
         name = _trigger_name(table)
@@ -179,11 +183,9 @@ def _install_postgresql(cursor, connection, tables):
 
 
 def _install_sqlite(cursor, connection, tables):
-    cursor.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-        [f"{TRIGGER_PREFIX}%"],
+    present = _present(
+        cursor, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s"
     )
-    present = {name for (name,) in cursor.fetchall()}
     quote = connection.ops.quote_name
     for table in tables:
         for event in ("INSERT", "UPDATE", "DELETE"):
