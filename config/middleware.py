@@ -51,8 +51,8 @@ class PageCacheMiddleware:
 
     Every public page and export is a function of the published data and the code, so an
     anonymous response is stored under (code release, data version, scheme, host, path, query)
-    and served again until the next write raises the version (core.dataversion). The version is
-    read from the database once per request, so every process agrees on it at once.
+    and served again until the next write raises the version (core.dataversion). Every process
+    knows the version at once: it hears each commit's (PostgreSQL) or asks on every request.
 
     - `If-None-Match` with the current ETag (or `If-Modified-Since` the last change) answers
       304 without rendering anything.

@@ -21,6 +21,7 @@ from a backup never reuses a version a cache may still hold.
 """
 
 import datetime
+import hashlib
 import logging
 import os
 import threading
@@ -43,14 +44,14 @@ CHANNEL = "core_data_version"
 SELECT_SQL = f"SELECT version, changed_at FROM {TABLE} WHERE id = 1"
 
 _PG_FUNCTION_SQL = f"""
-CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}_now() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     new_version bigint;
     new_changed_at timestamptz;
 BEGIN
     -- Once per statement: at commit, every queued row event belongs to the COMMIT statement.
     IF current_setting('core.data_version_at', true) = statement_timestamp()::text THEN
-        RETURN NULL;
+        RETURN;
     END IF;
     PERFORM set_config('core.data_version_at', statement_timestamp()::text, true);
     INSERT INTO {TABLE} (id, version, changed_at)
@@ -61,6 +62,13 @@ BEGIN
     RETURNING version, changed_at INTO new_version, new_changed_at;
     -- Delivered to every listening process when, and only when, the transaction commits.
     PERFORM pg_notify('{CHANNEL}', new_version || ' ' || extract(epoch FROM new_changed_at));
+END;
+$$;
+
+-- The triggers' function: the row triggers (deferred to commit) and the TRUNCATE triggers.
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {PG_FUNCTION}_now();
     RETURN NULL;
 END;
 $$;
@@ -139,7 +147,10 @@ def install_triggers(using="default"):
 
 
 def _trigger_name(table, suffix=""):
-    return f"{TRIGGER_PREFIX}_{table}{suffix}"[:63]
+    name = f"{TRIGGER_PREFIX}_{table}{suffix}"
+    if len(name) > 63:  # PostgreSQL's limit: keep the suffix, name the table by its hash
+        name = f"{TRIGGER_PREFIX}_{hashlib.sha256(table.encode()).hexdigest()[:16]}{suffix}"
+    return name
 
 
 def _present(cursor, catalog_sql):
@@ -150,18 +161,6 @@ def _present(cursor, catalog_sql):
 
 def _install_postgresql(cursor, connection, tables):
     cursor.execute(_PG_FUNCTION_SQL)
-    # The same bump, callable from SQL without a trigger (bump() and the TRUNCATE triggers).
-    cursor.execute(
-        _PG_FUNCTION_SQL.replace(f"{PG_FUNCTION}()", f"{PG_FUNCTION}_now()")
-        .replace("RETURNS trigger", "RETURNS void")
-        .replace("RETURN NULL;", "RETURN;")
-    )
-    cursor.execute(
-        f"""
-        CREATE OR REPLACE FUNCTION {PG_FUNCTION}_truncate() RETURNS trigger
-        LANGUAGE plpgsql AS $$ BEGIN PERFORM {PG_FUNCTION}_now(); RETURN NULL; END; $$;
-        """
-    )
     present = _present(
         cursor, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s"
     )
@@ -178,7 +177,7 @@ def _install_postgresql(cursor, connection, tables):
         if truncate not in present:
             cursor.execute(
                 f"CREATE TRIGGER {quote(truncate)} AFTER TRUNCATE ON {quote(table)} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}_truncate()"
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
             )
 
 
