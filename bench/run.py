@@ -432,6 +432,11 @@ def main():
     parser.add_argument(
         "--fill-only", action="store_true", help="Fill the database to size, then stop."
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="Time the public pages only and print them (RESULTS.md is left as it is).",
+    )
     options = parser.parse_args()
     if not options.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmark runs on PostgreSQL: give a postgres:// --database-url.")
@@ -455,6 +460,8 @@ def main():
     filters = sample_filters()
     print("public pages:", flush=True)
     page_rows = public_pages(public, uncached_client(), options.runs, filters)
+    if options.pages_only:
+        return
     print("search:", flush=True)
     search_rows = search(public, options.runs)
     print("admin:", flush=True)

@@ -3,7 +3,7 @@
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import ForeignKey
-from django.db.models.lookups import In
+from django.db.models.lookups import In, Lookup
 
 
 def analyze(*models):
@@ -18,21 +18,28 @@ def analyze(*models):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-class AnyOf(In):
+class AnyOf(Lookup):
     """`column = ANY(%s)`: a long list of ids as one array parameter on PostgreSQL, IN elsewhere.
 
     A list page hands the database the ids of its first five hundred results to count their
-    links by. As IN, that is five hundred parameters, each placed in the statement by the
-    driver, which costs the page more than the query; as an array it is one parameter.
+    links by. As IN, each id is checked and placed in the statement one by one, which costs
+    the page more than the query; as an array it is one parameter, passed as it is (the ids
+    come from the database, so they need no preparing).
     """
 
     lookup_name = "any_of"
+    prepare_rhs = False
 
-    def as_postgresql(self, compiler, connection):
+    def get_prep_lookup(self):
+        return [value for value in self.rhs if value is not None]
+
+    def as_sql(self, compiler, connection):
         if not self.rhs:
             raise EmptyResultSet
+        if connection.vendor != "postgresql":
+            return In(self.lhs, self.rhs).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
 
 
 ForeignKey.register_lookup(AnyOf)
