@@ -10,6 +10,7 @@ Environment variables:
 - REDIS_URL             e.g. redis://127.0.0.1:6379/0: the page cache in Redis, shared by every
                         process (default: a cache in each process's memory)
 - PAGE_CACHE            0 to turn the page cache off (default: on)
+- API_RATE              requests per client address to /api/, e.g. 600/minute (default; 0: no limit)
 """
 
 from pathlib import Path
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "core",
     "actors",
@@ -57,11 +61,14 @@ INSTALLED_APPS = [
     "claims",
     "pages",
     "ingest",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: an API client over its rate is refused even a kept answer.
+    "api.throttling.RateLimitMiddleware",
     # Before the session: a page kept for anonymous visitors needs nothing of what follows.
     "config.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,6 +176,34 @@ else:
         PAGE_CACHE_ALIAS: _local_pages,
     }
     PAGE_CACHE_ALIASES = [PAGE_CACHE_ALIAS]
+
+# --- API (api/) ------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # read-only and public: it shows what anyone may see
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,
+}
+API_PAGE_SIZE, API_MAX_PAGE_SIZE = 50, 500
+API_RATE = env_str("API_RATE", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Diplomatic visits knowledge base API",
+    "DESCRIPTION": "Read-only: visits, actors, issues, claims and sources, with the filters of "
+    "the site's lists. Lists are paged by cursor: follow `next` until it is null.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # the docs page's scripts are this site's static files
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "actors.models.ActorKind",
+        "VisitKindEnum": "visits.models.VisitKind",
+        "ClaimKindEnum": "claims.models.ClaimKind",
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "DatePrecisionEnum": "core.dates.DatePrecision",
+    },
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("sources/", include("sources.urls")),
     path("claims/", include("claims.urls")),
+    path("api/v1/", include("api.urls")),
 ]

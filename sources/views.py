@@ -1,5 +1,9 @@
 """Public pages of source documents."""
 
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView
 
@@ -7,6 +11,7 @@ from core.highlight import Quote, highlight_body
 from core.lists.facets import ChoiceFacet, ManyFacet, ValueFacet, YearFacet
 from core.lists.paging import capped_label
 from core.lists.views import FilteredListView
+from sources import citations
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
@@ -88,5 +93,57 @@ class SourceDetailView(DetailView):
             visit_total=visits.count(),
             issues=list(source.issues.published().only("name", "slug")),
             actors=list(source.actors.published().only("name", "slug")[:100]),
+            permalink=self.request.build_absolute_uri(source.get_absolute_url()),
+            api_url=reverse("api:source-detail", kwargs={"slug": source.slug}),
+            **cite_context(self.request, source_item(self.request, source), self.cite_files()),
         )
         return context
+
+    def cite_files(self):
+        slug = self.object.slug
+        return [
+            (label, reverse("sources:cite", kwargs={"slug": slug, "ext": ext}))
+            for label, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+        ]
+
+
+#: The citation files: extension → (content type, writer of a list of CSL items).
+CITATION_FORMATS = {
+    "bib": ("application/x-bibtex; charset=utf-8", citations.bibtex),
+    "ris": ("application/x-research-info-systems; charset=utf-8", citations.ris),
+    "json": (
+        "application/vnd.citationstyles.csl+json; charset=utf-8",
+        lambda items: json.dumps(items, ensure_ascii=False, indent=2),
+    ),
+}
+
+
+def citation_response(items, ext, filename):
+    """Return the citation file of CSL `items` in the format of `ext` (404 for another)."""
+    if ext not in CITATION_FORMATS:
+        raise Http404("No such citation format: use .bib, .ris or .json.")
+    content_type, write = CITATION_FORMATS[ext]
+    response = HttpResponse(write(items), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}.{ext}"'
+    return response
+
+
+def cite_context(request, item, files):
+    """Return the template context of a record's Cite block."""
+    return {
+        "cite_references": citations.formatted(item),
+        "cite_files": [(label, request.build_absolute_uri(url)) for label, url in files],
+    }
+
+
+def source_item(request, source):
+    """Return the CSL item of `source`; its page here stands in for a URL it does not state."""
+    page = request.build_absolute_uri(source.get_absolute_url())
+    return citations.csl_item(source, page_url=page)
+
+
+def source_cite(request, slug, ext):
+    """/sources/<slug>/cite.bib|.ris|.json: the source's citation."""
+    sources = SourceDocument.objects.published().defer("raw_text", "body")
+    source = get_object_or_404(sources, slug=slug)
+    return citation_response([source_item(request, source)], ext, source.slug)

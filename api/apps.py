@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """The read-only JSON API: the public lists and records, with the lists' own filters."""
+
+    name = "api"
+    verbose_name = "API"

@@ -1,0 +1,190 @@
+"""Cursor pagination: each page continues from the last row of the one before (keyset).
+
+A list's order is a sort column and the primary key (`("-source_date", "-pk")`); a cursor holds
+the sort key and that last row's two values. The next page is the rows strictly after them in
+that order, which an index on (column, id) finds directly: page 40,000 of the claims costs what
+page 1 does, and rows added or removed meanwhile neither repeat nor skip a row.
+"""
+
+import base64
+import binascii
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+
+def _encode(payload):
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    if not (isinstance(payload, list) and len(payload) == 3):
+        return None
+    sort_key, value, pk = payload
+    valid = (
+        isinstance(sort_key, str)
+        and (value is None or (isinstance(value, str) and "\x00" not in value))
+        and type(pk) is int
+        and 0 < pk < 2**63
+    )
+    return payload if valid else None
+
+
+def after(queryset, ordering, value, pk):
+    """Return `queryset` limited to the rows after (`value`, `pk`) in `ordering`.
+
+    `ordering` is (sort column, primary key), each with "-" for descending. Rows whose column is
+    NULL sort after all others on PostgreSQL and before them on SQLite (each database's own
+    rule, the one ORDER BY follows), so where they fall depends on the database.
+    """
+    column, pk_order = ordering
+    descending = column.startswith("-")
+    name = column.lstrip("-")
+    beyond = "lt" if descending else "gt"
+    pk_beyond = "lt" if pk_order.startswith("-") else "gt"
+    nulls_largest = connections[queryset.db].features.nulls_order_largest
+    # Whether the rows with no value come after the rows with one, in this order.
+    nulls_after = nulls_largest != descending
+    if value is None:
+        # Among the rows with no value, by id; then, if they come first, every other row.
+        rest = Q(**{f"{name}__isnull": True, f"pk__{pk_beyond}": pk})
+        if not nulls_after:
+            rest |= Q(**{f"{name}__isnull": False})
+        return queryset.filter(rest)
+    # The first condition lets an index on (column, id) start at the cursor's row.
+    start = Q(**{f"{name}__{beyond}e": value})
+    following = Q(**{f"{name}__{beyond}": value}) | Q(**{name: value, f"pk__{pk_beyond}": pk})
+    if nulls_after:
+        return queryset.filter((start & following) | Q(**{f"{name}__isnull": True}))
+    return queryset.filter(start & following)
+
+
+class KeysetPagination(BasePagination):
+    """Pages of `page_size` rows (at most API_MAX_PAGE_SIZE), linked by a `next` cursor.
+
+    The view tells the order by `get_ordering()`: (sort key, (column, primary key)).
+    """
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.sort_key, self.ordering = view.get_ordering()
+        column = self.ordering[0].lstrip("-")
+        self.column = column
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            payload = _decode(cursor)
+            if payload is None:
+                raise ValidationError({"cursor": ["Not a cursor of this API: use a `next` link."]})
+            sort_key, value, pk = payload
+            if sort_key != self.sort_key:
+                raise ValidationError(
+                    {"cursor": ["This cursor belongs to another order: keep the same `sort`."]}
+                )
+            field = queryset.model._meta.get_field(column)
+            try:
+                value = None if value is None else field.to_python(value)
+            except DjangoValidationError:
+                raise ValidationError({"cursor": ["Not a cursor of this API."]}) from None
+            queryset = after(queryset, self.ordering, value, pk)
+        rows = list(queryset[: self.page_size + 1])
+        self.has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        self.last = rows[-1] if rows else None
+        return rows
+
+    def get_page_size(self, request):
+        default = settings.API_PAGE_SIZE
+        maximum = settings.API_MAX_PAGE_SIZE
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw in (None, ""):
+            return default
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {maximum}."]}
+            ) from None
+        if not 1 <= size <= maximum:
+            raise ValidationError(
+                {"page_size": [f"The page size is at most {maximum} (and at least 1)."]}
+            )
+        return size
+
+    def next_cursor(self):
+        if not self.has_next:
+            return None
+        value = getattr(self.last, self.column)
+        if value is not None and not isinstance(value, str):
+            value = value.isoformat()
+        return _encode([self.sort_key, value, self.last.pk])
+
+    def get_next_link(self):
+        cursor = self.next_cursor()
+        if cursor is None:
+            return None
+        params = self.request.query_params.copy()
+        params[self.cursor_query_param] = cursor
+        query = urlencode(list(params.lists()), doseq=True)
+        return self.request.build_absolute_uri(f"{self.request.path}?{query}")
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "page_size": self.page_size, "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "page_size", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The next page, or null on the last one.",
+                },
+                "page_size": {"type": "integer", "minimum": 1},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: take it from the `next` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page (default {settings.API_PAGE_SIZE}, "
+                f"at most {settings.API_MAX_PAGE_SIZE}).",
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": settings.API_MAX_PAGE_SIZE,
+                    "default": settings.API_PAGE_SIZE,
+                },
+            },
+        ]

@@ -1,0 +1,153 @@
+"""The API's views: each public list and record, read through the lists' own FilterSets.
+
+A list answers with the rows its HTML twin shows for the same parameters, in the same order,
+a page at a time by cursor (see pagination). The API never ranks by relevance: a search is in
+the list's default order (newest first, or by name), so that its pages stay stable.
+"""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+
+from actors.filters import ActorFilterSet
+from actors.models import Actor
+from api import serializers
+from api.pagination import KeysetPagination
+from claims.filters import ClaimFilterSet
+from claims.models import Claim
+from sources.filters import SourceFilterSet
+from sources.models import SourceDocument
+from visits.filters import IssueFilterSet, VisitFilterSet
+from visits.models import Issue, Visit
+
+
+class PublicFilterBackend(BaseFilterBackend):
+    """The list's FilterSet over the public rows; a bad value is a 400 naming the parameter."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = view.filterset_class(
+            data=request.query_params, queryset=queryset, request=request
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        if filterset.form.cleaned_data.get("sort") == "relevance":
+            raise ValidationError(
+                {
+                    "sort": [
+                        "The API does not rank by relevance; leave `sort` out, or choose "
+                        "another order."
+                    ]
+                }
+            )
+        view.filterset = filterset
+        return filterset.ordered(filterset.qs, rank=False)
+
+
+class PublicListView(generics.ListAPIView):
+    """A public list: filtered like its HTML twin, paged by cursor."""
+
+    model = None
+    filterset_class = None
+    filter_backends = [PublicFilterBackend]
+    pagination_class = KeysetPagination
+
+    def get_queryset(self):
+        return self.model.objects.published().for_list()
+
+    def get_ordering(self):
+        """Return (sort key, (column, primary key)) of the order in force."""
+        filterset = self.filterset
+        key = filterset.sort_key
+        if key == "relevance":
+            key = filterset.default_sort
+        _label, ordering = filterset.filters["sort"].options[key]
+        return key, ordering
+
+
+class PublicDetailView(generics.RetrieveAPIView):
+    model = None
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return self.model.objects.published().for_list()
+
+
+def described(noun, html_path, extra=""):
+    return extend_schema_view(
+        get=extend_schema(
+            description=f"Every public {noun}, filtered as {html_path} is, by the same "
+            f"parameters, in the same order, a page at a time: follow `next`. {extra}".strip()
+        )
+    )
+
+
+@described("visit", "/visits/")
+class VisitList(PublicListView):
+    model = Visit
+    filterset_class = VisitFilterSet
+    serializer_class = serializers.VisitSerializer
+
+
+class VisitDetail(PublicDetailView):
+    model = Visit
+    serializer_class = serializers.VisitSerializer
+
+
+@described("actor (person, organisation or country)", "/actors/")
+class ActorList(PublicListView):
+    model = Actor
+    filterset_class = ActorFilterSet
+    serializer_class = serializers.ActorSerializer
+
+
+class ActorDetail(PublicDetailView):
+    model = Actor
+    serializer_class = serializers.ActorSerializer
+
+
+@described("issue", "/issues/")
+class IssueList(PublicListView):
+    model = Issue
+    filterset_class = IssueFilterSet
+    serializer_class = serializers.IssueSerializer
+
+    def get_queryset(self):
+        return Issue.objects.published().select_related("parent")
+
+
+class IssueDetail(PublicDetailView):
+    model = Issue
+    serializer_class = serializers.IssueSerializer
+
+    def get_queryset(self):
+        return Issue.objects.published().select_related("parent")
+
+
+@described("claim", "/claims/", "Each claim carries its source's title, publisher, date and link.")
+class ClaimList(PublicListView):
+    model = Claim
+    filterset_class = ClaimFilterSet
+    serializer_class = serializers.ClaimSerializer
+
+
+class ClaimDetail(PublicDetailView):
+    model = Claim
+    lookup_field = "pk"
+    serializer_class = serializers.ClaimSerializer
+
+
+@described("source", "/sources/")
+class SourceList(PublicListView):
+    model = SourceDocument
+    filterset_class = SourceFilterSet
+    serializer_class = serializers.SourceSerializer
+
+
+class SourceDetail(PublicDetailView):
+    model = SourceDocument
+    serializer_class = serializers.SourceDetailSerializer
+
+    def get_queryset(self):
+        # The detail shows the body: only the raw text stays unread.
+        return SourceDocument.objects.published().defer("raw_text")
