@@ -20,3 +20,6 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 #: "-" logs each request to standard output; empty turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+#: The longest request line (method, URL and query) taken, in bytes: gunicorn's largest bounded
+#: value, so that a list filtered by many values fits; 0 lifts the bound.
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "8190"))

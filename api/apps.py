@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "API"
+
+    def ready(self):
+        from api import schema  # noqa: F401 - registers the description of the lists' filters

@@ -12,7 +12,7 @@ from rest_framework.filters import BaseFilterBackend
 
 from actors.filters import ActorFilterSet
 from actors.models import Actor
-from api import serializers
+from api import schema, serializers
 from api.pagination import KeysetPagination
 from claims.filters import ClaimFilterSet
 from claims.models import Claim
@@ -73,40 +73,56 @@ class PublicDetailView(generics.RetrieveAPIView):
         return self.model.objects.published().for_list()
 
 
-def described(noun, html_path, extra=""):
+def described(noun, html_path, serializer, extra=""):
+    """Describe a list view in the schema: what it lists, and its errors."""
     return extend_schema_view(
         get=extend_schema(
+            operation_id=f"{html_path.strip('/')}_list",
             description=f"Every public {noun}, filtered as {html_path} is, by the same "
-            f"parameters, in the same order, a page at a time: follow `next`. {extra}".strip()
+            f"parameters, in the same order, a page at a time: follow `next`. {extra}".strip(),
+            responses={200: serializer, 400: schema.FIELD_ERRORS, 429: schema.TOO_MANY},
         )
     )
 
 
-@described("visit", "/visits/")
+def record(noun, plural, serializer):
+    """Describe a detail view in the schema."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"{plural}_retrieve",
+            description=f"One public {noun}.",
+            responses={200: serializer, 404: schema.NOT_FOUND, 429: schema.TOO_MANY},
+        )
+    )
+
+
+@described("visit", "/visits/", serializers.VisitSerializer)
 class VisitList(PublicListView):
     model = Visit
     filterset_class = VisitFilterSet
     serializer_class = serializers.VisitSerializer
 
 
+@record("visit", "visits", serializers.VisitSerializer)
 class VisitDetail(PublicDetailView):
     model = Visit
     serializer_class = serializers.VisitSerializer
 
 
-@described("actor (person, organisation or country)", "/actors/")
+@described("actor (person, organisation or country)", "/actors/", serializers.ActorSerializer)
 class ActorList(PublicListView):
     model = Actor
     filterset_class = ActorFilterSet
     serializer_class = serializers.ActorSerializer
 
 
+@record("actor", "actors", serializers.ActorSerializer)
 class ActorDetail(PublicDetailView):
     model = Actor
     serializer_class = serializers.ActorSerializer
 
 
-@described("issue", "/issues/")
+@described("issue", "/issues/", serializers.IssueSerializer)
 class IssueList(PublicListView):
     model = Issue
     filterset_class = IssueFilterSet
@@ -116,6 +132,7 @@ class IssueList(PublicListView):
         return Issue.objects.published().select_related("parent")
 
 
+@record("issue", "issues", serializers.IssueSerializer)
 class IssueDetail(PublicDetailView):
     model = Issue
     serializer_class = serializers.IssueSerializer
@@ -124,30 +141,38 @@ class IssueDetail(PublicDetailView):
         return Issue.objects.published().select_related("parent")
 
 
-@described("claim", "/claims/", "Each claim carries its source's title, publisher, date and link.")
+@described(
+    "claim",
+    "/claims/",
+    serializers.ClaimSerializer,
+    "Each claim carries its source's title, publisher, date and link.",
+)
 class ClaimList(PublicListView):
     model = Claim
     filterset_class = ClaimFilterSet
     serializer_class = serializers.ClaimSerializer
 
 
+@record("claim", "claims", serializers.ClaimSerializer)
 class ClaimDetail(PublicDetailView):
     model = Claim
     lookup_field = "pk"
     serializer_class = serializers.ClaimSerializer
 
 
-@described("source", "/sources/")
+@described("source", "/sources/", serializers.SourceSerializer)
 class SourceList(PublicListView):
     model = SourceDocument
     filterset_class = SourceFilterSet
     serializer_class = serializers.SourceSerializer
 
 
+@record("source, with its text", "sources", serializers.SourceDetailSerializer)
 class SourceDetail(PublicDetailView):
     model = SourceDocument
     serializer_class = serializers.SourceDetailSerializer
 
     def get_queryset(self):
         # The detail shows the body: only the raw text stays unread.
-        return SourceDocument.objects.published().defer("raw_text")
+        queryset = SourceDocument.objects.published().for_list()
+        return queryset.defer(None).defer("raw_text", "search_vector")

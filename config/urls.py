@@ -6,6 +6,7 @@ admin.site.site_title = "Diplomatic Visits"
 admin.site.index_title = "Curate visits, actors, issues, sources and claims"
 
 handler500 = "config.errors.server_error"
+handler404 = "api.errors.page_not_found"
 
 urlpatterns = [
     path("", include("pages.urls")),

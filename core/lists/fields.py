@@ -85,6 +85,8 @@ class ListField(forms.Field):
         if value in (None, ""):
             return []
         values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
         cleaned = []
         for item in values:
             item = str(item).strip()
@@ -93,8 +95,6 @@ class ListField(forms.Field):
             item = self.check_value(item)
             if item not in cleaned:
                 cleaned.append(item)
-        if len(cleaned) > MAX_VALUES:
-            raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
         return cleaned
 
     def check_value(self, value):
