@@ -40,6 +40,7 @@ class ActorListView(CountryOptionsMixin, FilteredListView):
 
     model = Actor
     filterset_class = ActorFilterSet
+    api_view_name = "api:actor-list"
     exporter_class = ActorExporter
     title = "Actors"
     form_fields = ("q", "kind", "country")

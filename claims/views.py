@@ -19,6 +19,7 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
 
     model = Claim
     filterset_class = ClaimFilterSet
+    api_view_name = "api:claim-list"
     exporter_class = ClaimExporter
     title = "Claims"
     form_fields = ("q", "issue", "status", "kind", "speaker", "actor", "leader", "year")

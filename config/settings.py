@@ -182,7 +182,6 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],  # read-only and public: it shows what anyone may see
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -194,7 +193,8 @@ SPECTACULAR_SETTINGS = {
     "the site's lists. Lists are paged by cursor: follow `next` until it is null.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",  # the docs page's scripts are this site's static files
+    "SWAGGER_UI_DIST": "SIDECAR",  # the docs page's files are this site's static files
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "actors.models.ActorKind",
         "VisitKindEnum": "visits.models.VisitKind",

@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -22,6 +22,8 @@ from visits.views import IssueOptionsMixin
 #: carry thousands, which the claims list pages through).
 NOTES_SHOWN = 200
 VISITS_SHOWN = 50
+#: Sources written at a time into a list's BibTeX or RIS download.
+CITATION_CHUNK = 500
 
 
 class SourceListView(IssueOptionsMixin, FilteredListView):
@@ -29,6 +31,8 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
 
     model = SourceDocument
     filterset_class = SourceFilterSet
+    api_view_name = "api:source-list"
+    extra_formats = {"bib": "BibTeX", "ris": "RIS"}
     exporter_class = SourceExporter
     title = "Sources"
     form_fields = ("q", "kind", "publisher", "issue", "year")
@@ -42,6 +46,25 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
         for source in objects:
             source.visit_count_label = capped_label(source.visit_count, LIST_VISIT_LIMIT)
         return objects
+
+    def extra_export(self, rows, fmt):
+        """Stream the citations of every source of the list, in chunks of CITATION_CHUNK."""
+        content_type, write = CITATION_FORMATS[fmt]
+        request = self.request
+
+        def chunks():
+            batch = []
+            for source in rows.defer("raw_text", "body", "search_vector").iterator(2000):
+                batch.append(source_item(request, source))
+                if len(batch) == CITATION_CHUNK:
+                    yield write(batch)
+                    batch = []
+            if batch:
+                yield write(batch)
+
+        response = StreamingHttpResponse(chunks(), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="sources.{fmt}"'
+        return response
 
     def get_facets(self):
         return [

@@ -31,6 +31,7 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
 
     model = Visit
     filterset_class = VisitFilterSet
+    api_view_name = "api:visit-list"
     exporter_class = VisitExporter
     title = "Visits"
     form_fields = (
@@ -116,6 +117,7 @@ class IssueListView(FilteredListView):
 
     model = Issue
     filterset_class = IssueFilterSet
+    api_view_name = "api:issue-list"
     exporter_class = IssueExporter
     title = "Issues"
     paginate_by = 100

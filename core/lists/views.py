@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django_filters.views import FilterView
 
@@ -80,6 +81,10 @@ class FilteredListView(FilterView):
     title = ""
     #: Results the facets count exactly (None: FACET_LIMIT); past it, the first this many.
     facet_limit = None
+    #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page.
+    api_view_name = ""
+    #: Further download formats, {format: label}, answered by `extra_export`.
+    extra_formats: dict[str, str] = {}
 
     def get_queryset(self):
         """Return every public row the list may show."""
@@ -103,10 +108,9 @@ class FilteredListView(FilterView):
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format", "").strip().lower() or "html"
-        if fmt not in FORMATS:
-            return error_response(
-                f"Unknown format “{fmt[:20]}”: use format=csv or format=json (or leave it out)."
-            )
+        if fmt not in FORMATS and fmt not in self.extra_formats:
+            known = " or ".join(f"format={name}" for name in (*FORMATS[1:], *self.extra_formats))
+            return error_response(f"Unknown format “{fmt[:20]}”: use {known} (or leave it out).")
         if fmt == "html" and any(value.strip() == "" for value in request.GET.values()):
             # A submitted form sends empty fields; keep shareable URLs short and clean.
             clean_url = request.path + self.clean_query(request.GET)
@@ -121,6 +125,8 @@ class FilteredListView(FilterView):
             filtered = self.filterset.qs
             rank = self.filterset.can_rank and self.can_rank(bounded_count(filtered))
             rows = self.filterset.ordered(filtered, rank=rank)
+            if fmt in self.extra_formats:
+                return self.extra_export(rows, fmt)
             return export_response(self.exporter_class(request), rows, fmt)
         filtered = self.filterset.qs if valid else self.filterset.queryset.none()
         self.facets = self.get_facets() if valid else []
@@ -128,6 +134,24 @@ class FilteredListView(FilterView):
         self.object_list = self.filterset.ordered(filtered, rank=self.can_rank(self.counted))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context, status=200 if valid else 400)
+
+    def extra_export(self, rows, fmt):
+        """Return the download of `rows` (filtered and ordered) in one of `extra_formats`."""
+        raise NotImplementedError
+
+    def get_api_link(self):
+        """Return the API's twin of this list with the same filters ('' if there is none).
+
+        The API pages by cursor and never ranks by relevance: the page number and a relevance
+        order stay behind.
+        """
+        if not self.api_view_name:
+            return ""
+        params = self.request.GET.copy()
+        if params.get("sort") == "relevance":
+            del params["sort"]
+        query = query_url(params, drop=("page", "format"))
+        return reverse(self.api_view_name) + (query if query != "?" else "")
 
     @staticmethod
     def clean_query(params):
@@ -208,8 +232,9 @@ class FilteredListView(FilterView):
             sort_links=self.get_sort_links(),
             export_links=[
                 (label, query_url(params, format=fmt))
-                for fmt, label in (("csv", "CSV"), ("json", "JSON"))
+                for fmt, label in (("csv", "CSV"), ("json", "JSON"), *self.extra_formats.items())
             ],
+            api_link=self.get_api_link(),
             search_text=query,
             sort_note=(
                 "Too many matches to rank by relevance: shown in the default order."
