@@ -20,12 +20,14 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 
-def _encode(payload):
+def encode_cursor(payload):
+    """Return the cursor of [sort key, value, id]: URL-safe base64 of its JSON."""
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor):
+def decode_cursor(cursor):
+    """Return [sort key, value, id] of a cursor, or None if it is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         payload = json.loads(raw)
@@ -89,7 +91,7 @@ class KeysetPagination(BasePagination):
         self.column = column
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
-            payload = _decode(cursor)
+            payload = decode_cursor(cursor)
             if payload is None:
                 raise ValidationError({"cursor": ["Not a cursor of this API: use a `next` link."]})
             sort_key, value, pk = payload
@@ -133,7 +135,7 @@ class KeysetPagination(BasePagination):
         value = getattr(self.last, self.column)
         if value is not None and not isinstance(value, str):
             value = value.isoformat()
-        return _encode([self.sort_key, value, self.last.pk])
+        return encode_cursor([self.sort_key, value, self.last.pk])
 
     def get_next_link(self):
         cursor = self.next_cursor()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bench import serving  # noqa: E402
 
 PORT = 8767
-KINDS = ("list", "detail", "search", "csv")
+KINDS = ("list", "api", "detail", "search", "csv")
 
 #: wrk's script: each connection walks the kind's paths from its own starting point; at the
 #: end, one JSON line with the counts, the errors and the latency percentiles (microseconds).
@@ -99,6 +99,15 @@ def request_mix():
             "/visits/?year_from=1990&year_to=2000",
             "/visits/?page=3",
         ],
+        # The API's lists and records (not rate-limited here: one address sends everything).
+        "api": [
+            "/api/v1/claims/",
+            "/api/v1/visits/",
+            "/api/v1/claims/?issue=afghanistan",
+            "/api/v1/visits/?origin=pakistan&destination=united-states",
+            "/api/v1/sources/",
+            *(f"/api/v1{path}" for path in details[:10]),
+        ],
         "detail": [*details, "/issues/afghanistan/", "/actors/imran-khan/", "/actors/asim-munir/"],
         "search": [
             "/search/?q=kabul",
@@ -169,6 +178,7 @@ def main():
     ]
     data = (["load_seed"], ["import_history_state_gov"])
     with serving.scratch_database(options.server, "kb_load", *data) as env:
+        env = {**env, "API_RATE": "0"}
         for mode, extra in modes:
             if mode not in options.modes.split(","):
                 continue

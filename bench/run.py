@@ -46,6 +46,7 @@ def configure(url):
         DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_DB_POOL="1",
+        API_RATE="0",  # every request comes from one address
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     import django
@@ -189,6 +190,42 @@ def page_and_sql(client, path, runs, uncached=None):
         run_sql()
         sql.append(time.perf_counter() - started)
     return cold, warm, sql, len(statements), off
+
+
+def api_pages(client, runs):
+    """Time the claims API's first page and a page reached by cursor near the end of the list.
+
+    The cursor is made from the row 1,000 before the end (found once, by OFFSET); a page from
+    there must cost what the first page costs (target: at most twice).
+    """
+    from api.pagination import encode_cursor
+    from claims.models import Claim
+
+    ordered = Claim.objects.published().order_by("-source_date", "-pk")
+    total = ordered.count()
+    day, pk = ordered.values_list("source_date", "pk")[max(0, total - 1000)]
+    cursor = encode_cursor(["-date", day.isoformat() if day else None, pk])
+    results = []
+    for size in (50, 500):
+        first = page_and_sql(client, f"/api/v1/claims/?page_size={size}", runs)
+        deep = page_and_sql(client, f"/api/v1/claims/?page_size={size}&cursor={cursor}", runs)
+        first_ms, deep_ms = statistics.median(first[0]), statistics.median(deep[0])
+        results.append(
+            [
+                str(size),
+                ms(first_ms),
+                f"{total - 1000:,}",
+                ms(deep_ms),
+                f"{deep_ms / first_ms:.2f}×",
+                verdict(deep_ms <= 2 * first_ms),
+            ]
+        )
+        print(
+            f"  claims API, {size} a page: first {ms(first_ms)} ms, after {total - 1000:,} "
+            f"claims {ms(deep_ms)} ms",
+            flush=True,
+        )
+    return results
 
 
 def sample_filters():
@@ -462,6 +499,8 @@ def main():
     page_rows = public_pages(public, uncached_client(), options.runs, filters)
     if options.pages_only:
         return
+    print("API:", flush=True)
+    api_rows = api_pages(public, options.runs)
     print("search:", flush=True)
     search_rows = search(public, options.runs)
     print("admin:", flush=True)
@@ -537,6 +576,16 @@ def main():
                 "target",
             ],
             page_rows,
+        ),
+        "",
+        "## API: the claims list by cursor (ms, cold: the page cache emptied before each request)",
+        "",
+        "Throughput of the API beside the HTML lists under concurrent load: `bench/load.py` "
+        "(kinds `list` and `api`).",
+        "",
+        table(
+            ["rows a page", "first page", "cursor after", "page there", "ratio", "target ≤ 2×"],
+            api_rows,
         ),
         "",
         "## Search (ms)",

@@ -16,8 +16,9 @@ LAYERS = {
     "claims": {"core", "actors", "visits", "sources"},
     "pages": {"core", "actors", "visits", "sources", "claims"},
     "ingest": {"core", "actors", "visits", "sources", "claims"},
-    "config": {"core", "actors", "visits", "sources", "claims", "pages", "ingest"},
-    "bench": {"core", "actors", "visits", "sources", "claims", "pages", "ingest", "config"},
+    "api": {"core", "actors", "visits", "sources", "claims"},
+    "config": {"core", "actors", "visits", "sources", "claims", "pages", "ingest", "api"},
+    "bench": {"core", "actors", "visits", "sources", "claims", "pages", "ingest", "api", "config"},
 }
 #: Django's QuerySet and Model internals that the project once re-implemented or overrode.
 FORBIDDEN = re.compile(
