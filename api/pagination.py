@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -48,30 +49,39 @@ def decode_cursor(cursor):
 def after(queryset, ordering, value, pk):
     """Return `queryset` limited to the rows after (`value`, `pk`) in `ordering`.
 
-    `ordering` is (sort column, primary key), each with "-" for descending. Rows whose column is
-    NULL sort after all others on PostgreSQL and before them on SQLite (each database's own
-    rule, the one ORDER BY follows), so where they fall depends on the database.
+    `ordering` is (sort column, primary key), both ascending or both descending ("-"). The
+    rows after a place are those whose (column, id) pair compares beyond it: one row-value
+    comparison, which an index on (column, id) answers as a range, starting at the cursor.
+    Rows whose column is NULL sort after all others on PostgreSQL and before them on SQLite
+    (each database's own rule, the one ORDER BY follows); a comparison never matches them, so
+    they are added or left out by that rule.
     """
     column, pk_order = ordering
     descending = column.startswith("-")
+    if descending != pk_order.startswith("-"):
+        raise ValueError(f"A keyset order runs one way: {ordering}")
     name = column.lstrip("-")
-    beyond = "lt" if descending else "gt"
-    pk_beyond = "lt" if pk_order.startswith("-") else "gt"
-    nulls_largest = connections[queryset.db].features.nulls_order_largest
+    connection = connections[queryset.db]
+    nulls_largest = connection.features.nulls_order_largest
     # Whether the rows with no value come after the rows with one, in this order.
     nulls_after = nulls_largest != descending
+    pk_beyond = "lt" if descending else "gt"
     if value is None:
         # Among the rows with no value, by id; then, if they come first, every other row.
         rest = Q(**{f"{name}__isnull": True, f"pk__{pk_beyond}": pk})
         if not nulls_after:
             rest |= Q(**{f"{name}__isnull": False})
         return queryset.filter(rest)
-    # The first condition lets an index on (column, id) start at the cursor's row.
-    start = Q(**{f"{name}__{beyond}e": value})
-    following = Q(**{f"{name}__{beyond}": value}) | Q(**{name: value, f"pk__{pk_beyond}": pk})
+    meta = queryset.model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    pair = f"({table}.{quote(meta.get_field(name).column)}, {table}.{quote(meta.pk.column)})"
+    beyond = RawSQL(
+        f"{pair} {'<' if descending else '>'} (%s, %s)", (value, pk), output_field=BooleanField()
+    )
     if nulls_after:
-        return queryset.filter((start & following) | Q(**{f"{name}__isnull": True}))
-    return queryset.filter(start & following)
+        return queryset.filter(Q(beyond) | Q(**{f"{name}__isnull": True}))
+    return queryset.filter(beyond)
 
 
 class KeysetPagination(BasePagination):

@@ -5,6 +5,7 @@ kept. The counting is Django REST framework's own (SimpleRateThrottle, in the de
 Redis when it is configured, so every process counts together).
 """
 
+import logging
 import math
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import JsonResponse
 from rest_framework.throttling import SimpleRateThrottle
 
 API_PREFIX = "/api/"
+logger = logging.getLogger(__name__)
 
 
 class AddressRateThrottle(SimpleRateThrottle):
@@ -25,6 +27,13 @@ class AddressRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the cache down (Redis stopped): serve rather than refuse everyone
+            logger.warning("Cache unavailable: API rate not counted", exc_info=True)
+            return True
 
 
 class RateLimitMiddleware:

@@ -269,3 +269,32 @@ def test_unknown_api_paths_answer_json(client, db):
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert SourceDocument.objects.count() == 0
+
+
+@pytest.fixture
+def seed(db):
+    from ingest.seed.loader import seed_load
+
+    seed_load()
+
+
+@pytest.mark.parametrize(
+    ("html", "api", "key", "params"),
+    [
+        ("/visits/", "/api/v1/visits/", "slug", {"leader": "asim-munir"}),
+        ("/visits/", "/api/v1/visits/", "slug", {"issue": "kashmir", "sort": "date"}),
+        ("/claims/", "/api/v1/claims/", "id", {"issue": "kashmir"}),
+        ("/claims/", "/api/v1/claims/", "id", {"status": "denied", "sort": "date"}),
+        ("/sources/", "/api/v1/sources/", "slug", {"sort": "date"}),
+        ("/actors/", "/api/v1/actors/", "slug", {"kind": "person"}),
+    ],
+)
+def test_the_seed_lists_match_their_html_twins(client, seed, html, api, key, params):
+    expected = html_keys(client, html, params, key)
+    assert expected
+    got = [
+        row[key]
+        for body in api_walk(client, api, {**params, "page_size": 7})
+        for row in body["results"]
+    ]
+    assert got == expected

@@ -75,3 +75,23 @@ def test_without_redis_every_page_is_served_from_the_database(settings, caplog):
     assert "Imran Khan visits Kabul" in responses[1].content.decode()
     assert all(response.get("X-Page-Cache") != "hit" for response in responses)
     assert "Page cache unavailable" in caplog.text
+
+
+def test_without_the_default_cache_citations_and_the_api_still_answer(settings, caplog):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there
+    use_redis(settings, f"redis://127.0.0.1:{port}/0")
+    settings.CACHES = {**settings.CACHES, "default": settings.CACHES[settings.PAGE_CACHE_ALIAS]}
+    corpus = factories.build_corpus()
+    client = Client()
+
+    source = client.get(f"/sources/{corpus.source.slug}/")
+    api = client.get("/api/v1/visits/")
+
+    assert source.status_code == 200
+    assert "<dt>APA</dt>" in source.content.decode()
+    assert api.status_code == 200
+    assert "Cache unavailable: citation rendered afresh" in caplog.text
+    assert "Cache unavailable: API rate not counted" in caplog.text
