@@ -5,6 +5,7 @@ from api import views
 
 app_name = "api"
 urlpatterns = [
+    path("", views.Root.as_view(), name="root"),
     path("visits/", views.VisitList.as_view(), name="visit-list"),
     path("visits/<slug:slug>/", views.VisitDetail.as_view(), name="visit-detail"),
     path("actors/", views.ActorList.as_view(), name="actor-list"),

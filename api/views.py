@@ -5,10 +5,14 @@ a page at a time by cursor (see pagination). The API never ranks by relevance: a
 the list's default order (newest first, or by name), so that its pages stay stable.
 """
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from actors.filters import ActorFilterSet
 from actors.models import Actor
@@ -176,3 +180,28 @@ class SourceDetail(PublicDetailView):
         # The detail shows the body: only the raw text stays unread.
         queryset = SourceDocument.objects.published().for_list()
         return queryset.defer(None).defer("raw_text", "search_vector")
+
+
+class Root(APIView):
+    """/api/v1/: where everything is."""
+
+    @extend_schema(
+        operation_id="root",
+        description="The lists of the API, its schema and its documentation.",
+        responses={200: OpenApiTypes.OBJECT, 429: schema.TOO_MANY},
+    )
+    def get(self, request):
+        def link(name):
+            return request.build_absolute_uri(reverse(f"api:{name}"))
+
+        return Response(
+            {
+                "visits": link("visit-list"),
+                "actors": link("actor-list"),
+                "issues": link("issue-list"),
+                "claims": link("claim-list"),
+                "sources": link("source-list"),
+                "schema": link("schema"),
+                "docs": link("docs"),
+            }
+        )

@@ -264,6 +264,14 @@ def test_the_html_lists_link_their_api_twin(client, corpus):
     assert f'href="/api/v1/visits/{corpus.washington.slug}/"' in body
 
 
+def test_the_api_root_links_every_list_and_the_docs(client, db):
+    body = client.get("/api/v1/").json()
+    assert body["claims"] == "http://testserver/api/v1/claims/"
+    assert body["docs"] == "http://testserver/api/v1/docs/"
+    for url in body.values():
+        assert client.get(url).status_code == 200, url
+
+
 def test_unknown_api_paths_answer_json(client, db):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
