@@ -1,5 +1,9 @@
 """Public pages of visits and issues."""
 
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.views.generic import DetailView
 
 from actors.models import Actor
@@ -15,6 +19,9 @@ from visits.models import Issue, Participation, ParticipationRole, Visit, VisitK
 
 #: How many rows a detail page shows of a related list before linking to the full list.
 DETAIL_ROWS = 20
+#: A visit page shows at most this many claims of one source, and this many sources' claims.
+CLAIMS_PER_SOURCE = 10
+SOURCE_GROUPS = 20
 
 
 class IssueOptionsMixin:
@@ -60,7 +67,13 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
 
 
 class VisitDetailView(DetailView):
-    """A visit: when, where, who, whom they met, its issues, and its claims grouped by issue."""
+    """A visit: when, where, who, whom they met, its issues, and its claims, each once.
+
+    Claims are grouped by the source that makes them (newest source first), at most
+    CLAIMS_PER_SOURCE of a source and SOURCE_GROUPS sources on the page, each group linking
+    to the claims list for the rest; every claim card is tagged with all of its issues, and
+    the issues list counts the visit's claims under each.
+    """
 
     def get_queryset(self):
         return Visit.objects.published().for_list().select_related("visitor_role__organisation")
@@ -78,12 +91,14 @@ class VisitDetailView(DetailView):
         groups = {}
         for participation in participations:
             groups.setdefault(roles[participation.role], []).append(participation)
-        claims = list(visit.claims.published().for_list().order_by("pk"))
+        claims = visit.claims.published()
+        claim_groups, claim_count, source_total = self.claim_groups(claims)
         context.update(
             participant_groups=list(groups.items()),
-            issues=visit.shown_issues,
-            claim_groups=group_claims_by_issue(claims, visit.shown_issues),
-            claim_count=len(claims),
+            issues=self.issue_counts(visit, claims),
+            claim_groups=claim_groups,
+            claim_count=claim_count,
+            claim_sources=source_total,
             sources=list(
                 visit.sources.published()
                 .for_list()
@@ -92,24 +107,59 @@ class VisitDetailView(DetailView):
         )
         return context
 
+    @staticmethod
+    def claim_groups(claims):
+        """Return ([ClaimGroup], claims in all, sources in all) of the visit's public claims."""
+        totals = dict(claims.order_by().values_list("source").annotate(n=Count("pk")))
+        # Claims sit above visits: their sources are reached through the relation.
+        source_model = claims.model._meta.get_field("source").related_model
+        sources = list(
+            source_model.objects.filter(pk__in=list(totals))
+            .only("title", "slug", "publisher", "published_date")
+            .order_by(F("published_date").desc(nulls_last=True), "title", "pk")[:SOURCE_GROUPS]
+        )
+        first = (
+            claims.filter(source__in=sources)
+            .annotate(
+                position=Window(RowNumber(), partition_by=F("source"), order_by=F("pk").asc())
+            )
+            .filter(position__lte=CLAIMS_PER_SOURCE)
+            .for_list()
+            .order_by("pk")
+        )
+        by_source = {}
+        for claim in first:
+            by_source.setdefault(claim.source_id, []).append(claim)
+        groups = [
+            ClaimGroup(source, by_source.get(source.pk, []), totals[source.pk])
+            for source in sources
+        ]
+        return groups, sum(totals.values()), len(totals)
 
-def group_claims_by_issue(claims, issues):
-    """Return [(issue or None, claims)]: the visit's issues first, a claim under each of its own."""
-    order = {issue.pk: index for index, issue in enumerate(issues)}
-    groups = {}
-    for claim in claims:
-        claim_issues = claim.shown_issues or [None]
-        for issue in claim_issues:
-            key = issue.pk if issue else None
-            groups.setdefault(key, (issue, []))[1].append(claim)
+    @staticmethod
+    def issue_counts(visit, claims):
+        """Return the visit's issues and its claims' issues, each with its number of claims."""
+        links = claims.model.issues.through.objects.filter(claim__in=claims)
+        counts = dict(links.order_by().values_list("issue").annotate(n=Count("pk")))
+        issues = list(visit.shown_issues)
+        known = {issue.pk for issue in issues}
+        issues += Issue.objects.published().filter(pk__in=set(counts) - known).as_links()
+        for issue in issues:
+            issue.claim_count = counts.get(issue.pk, 0)
+        return issues
 
-    def position(item):
-        key, (issue, _claims) = item
-        if key is None:
-            return (2, "")
-        return (0, order[key]) if key in order else (1, issue.name)
 
-    return [group for _key, group in sorted(groups.items(), key=position)]
+@dataclass
+class ClaimGroup:
+    """The claims one source makes about a visit: the first few shown, and how many in all."""
+
+    source: object
+    claims: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total > len(self.claims)
 
 
 class IssueListView(FilteredListView):

@@ -1,12 +1,15 @@
 """The visits and issues pages as a reader sees them."""
 
 import re
+from collections import Counter
 
 import pytest
 
+from claims.models import Claim
 from core import search
 from tests import factories
 from tests.queries import DATA_VERSION_QUERIES
+from visits.views import CLAIMS_PER_SOURCE
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +19,10 @@ pytestmark = pytest.mark.django_db
 VISIT_LIST_QUERIES = 8 + DATA_VERSION_QUERIES
 # The same, and the chosen leader read by slug (the issue is among those read for the select).
 VISIT_LIST_FILTERED_QUERIES = 10 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
-VISIT_DETAIL_QUERIES = 9 + DATA_VERSION_QUERIES
+# The visit; its participants; claims per source, the sources, their first claims and their
+# issues, actors and disputers; claims per issue and the names of issues not on the visit;
+# the sources covering it, with their issues.
+VISIT_DETAIL_QUERIES = 13 + DATA_VERSION_QUERIES
 # Count, page, the public visits and claims of the shown issues; on PostgreSQL also the
 # planner's statistics, whose estimates stand in for counts in the hundreds of thousands.
 ISSUE_LIST_QUERIES = (4 + (2 if search.is_postgres() else 0)) + DATA_VERSION_QUERIES
@@ -152,20 +158,38 @@ def test_visit_page_shows_dates_only_as_precisely_as_known(client, corpus):
     assert '<time datetime="2020">2020</time>' in other
 
 
-def test_visit_page_groups_claims_by_issue_with_status_and_who_denied(client, corpus):
+def test_visit_page_shows_each_claim_once_by_source_with_status_and_who_denied(client, corpus):
     page = html(client.get(corpus.washington.get_absolute_url()))
     claims = page.split('id="claims-heading"', 1)[1]
-    groups = re.findall(r'<h3 id="group-\d+">(?:<a [^>]+>)?([^<]+)', claims)
+    groups = re.findall(r'<h3 id="source-\d+"><a [^>]+>([^<]+)', claims)
 
-    # The visit's own issues first, in their order; each claim under each of its issues.
-    assert groups == ["Afghanistan", "Aid", "Kashmir"]
-    kashmir = claims.split('href="/issues/kashmir/">Kashmir</a> <span class="count-pill">2', 1)[1]
-    kashmir = kashmir.split("</section>", 1)[0]
-    assert kashmir.count('class="card claim"') == 2
-    assert '<span class="badge status-denied">Denied</span>' in kashmir
-    assert "Denied by <a" in kashmir and ">India</a>" in kashmir
+    # One group per source; every public claim of the visit once, under its source.
+    assert groups == [corpus.source.title]
+    public = Claim.objects.published().filter(visit=corpus.washington)
+    assert claims.count('class="card claim"') == public.count()
+    for claim in public:
+        assert claims.count(f'#claim-{claim.pk}"') == 1
+    assert '<span class="badge status-denied">Denied</span>' in claims
+    assert "Denied by <a" in claims and ">India</a>" in claims
     assert f'href="{corpus.source.get_absolute_url()}#claim-{corpus.claim_mediation.pk}"' in page
+    # Each issue says how many of the visit's claims are about it, linking to them.
+    kashmir = Claim.objects.published().filter(visit=corpus.washington, issues__slug="kashmir")
+    link = f'href="/claims/?visit={corpus.washington.slug}&amp;issue=kashmir"'
+    assert re.search(re.escape(link) + rf"[^>]*>{kashmir.count()} claims?</a>", page)
+    assert 'href="#claims-heading"' in page  # the page's outline
     assert "SECRETDRAFT" not in page
+
+
+def test_visit_page_shows_the_first_claims_of_a_source_and_links_to_the_rest(client, corpus):
+    for _number in range(CLAIMS_PER_SOURCE + 5):
+        factories.ClaimFactory(source=corpus.source, visit=corpus.washington, quote="Aid worth")
+    total = Claim.objects.published().filter(visit=corpus.washington).count()
+
+    page = html(client.get(corpus.washington.get_absolute_url()))
+
+    assert page.count('class="card claim"') == CLAIMS_PER_SOURCE
+    more = f'href="/claims/?visit={corpus.washington.slug}&amp;source={corpus.source.slug}"'
+    assert f"{more}>All {total} claims of this source about this visit</a>" in page
 
 
 @pytest.mark.parametrize("extra", [2, 30])
@@ -192,8 +216,9 @@ def test_visit_page_runs_the_same_queries_at_any_size(client, django_assert_num_
 
     with django_assert_num_queries(VISIT_DETAIL_QUERIES):
         response = client.get(corpus.washington.get_absolute_url())
-    # Four cards for the corpus's claims (one is under two issues), one per added claim.
-    assert response.content.decode().count('class="card claim"') == 4 + extra
+    # Each claim once, at most CLAIMS_PER_SOURCE of the one source.
+    shown = Claim.objects.published().filter(visit=corpus.washington).count()
+    assert response.content.decode().count('class="card claim"') == min(shown, CLAIMS_PER_SOURCE)
 
 
 def test_issue_list_counts_public_visits_and_claims(client, corpus):
@@ -245,3 +270,20 @@ def test_issue_list_shows_the_planners_estimate_for_large_counts(client, corpus,
     aid = page.split(">Aid</a></h3>", 1)[1].split("</li>", 1)[0]
     assert re.search(r">about \d+ claims</a>", aid)
     assert ">1 visit</a>" in aid  # small counts stay exact
+
+
+def test_the_seed_munir_visit_page_shows_no_claim_twice(client, db):
+    from ingest.seed.loader import seed_load
+
+    seed_load()
+    visit = "asim-munir-us-2023"
+    claims = Claim.objects.published().filter(visit__slug=visit)
+    per_source = Counter(claims.values_list("source_id", flat=True))
+    assert sum(per_source.values()) > CLAIMS_PER_SOURCE  # the visit of the issue: 60 claims
+
+    page = html(client.get(f"/visits/{visit}/"))
+
+    shown = re.findall(r'href="/sources/[^"#]+#claim-(\d+)"', page)
+    assert len(shown) == len(set(shown))
+    assert len(shown) == sum(min(n, CLAIMS_PER_SOURCE) for n in per_source.values())
+    assert f'<span class="count-pill">{claims.count()}</span>' in page
