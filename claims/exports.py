@@ -28,6 +28,9 @@ class ClaimExporter(ListExporter):
         "source_url",
         "url",
         "disputed_by",
+        "status_note",
+        "visit_slug",
+        "visit_url",
     )
 
     many = {"actor_names": "actors", "issue_names": "issues", "disputer_names": "disputed_by"}
@@ -35,6 +38,7 @@ class ClaimExporter(ListExporter):
     def __init__(self, request):
         super().__init__(request)
         self.url = url_maker(request, "claims:detail", "pk")
+        self.visit_url = url_maker(request, "visits:detail", "slug")
 
     fields = (
         "summary",
@@ -43,6 +47,8 @@ class ClaimExporter(ListExporter):
         "status",
         "speaker__name",
         "visit__title",
+        "visit__slug",
+        "status_note",
         "source__title",
         "source__publisher",
         "source__published_date",
@@ -66,4 +72,7 @@ class ClaimExporter(ListExporter):
             web_url(claim["source__url"]),
             self.url(claim["pk"]),
             claim["disputer_names"],
+            claim["status_note"],
+            claim["visit__slug"] or "",
+            self.visit_url(claim["visit__slug"]) if claim["visit__slug"] else "",
         ]

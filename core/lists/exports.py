@@ -251,8 +251,14 @@ def _csv_cell(cell):
     return "" if cell is None else cell
 
 
-def _csv_lines(chunks):
-    """Yield the CSV text of each chunk of rows, every cell shown as text by spreadsheets."""
+def _csv_lines(chunks, bom=False):
+    """Yield the CSV text of each chunk of rows, every cell shown as text by spreadsheets.
+
+    With `bom`, the text starts with a byte order mark: Excel then reads it as UTF-8 (without
+    one it takes "Türkiye" for Windows-1252 and garbles it).
+    """
+    if bom:
+        yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for rows in chunks:
@@ -262,10 +268,12 @@ def _csv_lines(chunks):
         buffer.truncate()
 
 
-def _json_chunks(chunks):
+def _json_chunks(chunks, meta):
+    """Yield a JSON object: `meta` (the count, the filters…), then "results", every row."""
     chunks = iter(chunks)
     header = next(chunks)[0]
-    yield "["
+    opening = json.dumps(meta, ensure_ascii=False, default=str)
+    yield opening[:-1] + (", " if meta else "") + '"results": ['
     separator = "\n"
     for rows in chunks:
         parts = []
@@ -274,19 +282,25 @@ def _json_chunks(chunks):
             parts.append(separator + json.dumps(record, ensure_ascii=False, default=str))
             separator = ",\n"
         yield "".join(parts)
-    yield "\n]\n"
+    yield "\n]}\n"
 
 
-def export_response(exporter, queryset, fmt):
-    """Return a streamed CSV or JSON response with every row of `queryset`."""
+def export_response(exporter, queryset, fmt, *, filename="", bom=False, meta=None):
+    """Return a streamed CSV or JSON response with every row of `queryset`.
+
+    `filename` (without extension) names the download (default: the exporter's name); `bom`
+    starts a CSV with a byte order mark; `meta` is what a JSON object says before its results.
+    """
     chunks = exporter.iterate_chunks(queryset)
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_lines(chunks), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_lines(chunks, bom=bom), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = StreamingHttpResponse(
-            _json_chunks(chunks), content_type="application/json; charset=utf-8"
+            _json_chunks(chunks, meta or {}), content_type="application/json; charset=utf-8"
         )
-    response["Content-Disposition"] = f'attachment; filename="{exporter.name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename or exporter.name}.{fmt}"'
     return response
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
+from django.utils.text import slugify
 from django_filters.views import FilterView
 
 from core import search
@@ -21,7 +22,9 @@ from core.lists.paging import BoundedPaginator, bounded_count, count_label, esti
 
 FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
-CONTROL_PARAMS = ("page", "format", "sort")
+CONTROL_PARAMS = ("page", "format", "sort", "bom")
+#: The longest download file name built from the filters (without its extension).
+FILENAME_LIMIT = 80
 #: Results the facets count exactly; past it they count the first this many, and say so.
 FACET_LIMIT = 500
 
@@ -122,18 +125,63 @@ class FilteredListView(FilterView):
         if fmt != "html":
             if not valid:
                 return error_response("Invalid filter parameters.", self.filterset.errors)
+            bom = request.GET.get("bom", "0").strip()
+            if bom not in ("0", "1"):
+                return error_response(
+                    "Invalid parameters.", {"bom": ["Give bom=1 for a byte order mark, or 0."]}
+                )
             filtered = self.filterset.qs
             rank = self.filterset.can_rank and self.can_rank(bounded_count(filtered))
             rows = self.filterset.ordered(filtered, rank=rank)
             if fmt in self.extra_formats:
                 return self.extra_export(rows, fmt)
-            return export_response(self.exporter_class(request), rows, fmt)
+            meta = {}
+            if fmt == "json":
+                # Read before the rows: a program learns how many rows follow, and from where.
+                meta = {
+                    "count": filtered.count(),
+                    "filters": self.active_filters(),
+                    "api": request.build_absolute_uri(self.get_api_link())
+                    if self.api_view_name
+                    else None,
+                }
+            return export_response(
+                self.exporter_class(request),
+                rows,
+                fmt,
+                filename=self.export_filename(),
+                bom=bom == "1",
+                meta=meta,
+            )
         filtered = self.filterset.qs if valid else self.filterset.queryset.none()
         self.facets = self.get_facets() if valid else []
         self.counted, self.records, self.facet_note = self.sample(filtered, self.facets)
         self.object_list = self.filterset.ordered(filtered, rank=self.can_rank(self.counted))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context, status=200 if valid else 400)
+
+    def active_filters(self):
+        """Return {parameter: [values]} of the filters in force, as given (control ones aside)."""
+        params = self.request.GET
+        filters = {}
+        for name in self.filterset.filters:
+            values = _values(params, name)
+            if values and name not in CONTROL_PARAMS:
+                filters[name] = values
+        return filters
+
+    def export_filename(self):
+        """Return a download's file name from its list and filters: "visits-leader-asim-munir-2023".
+
+        A year, or a year bound, reads as the number alone; other filters as the parameter and
+        its value. Letters, digits and hyphens only, at most FILENAME_LIMIT characters.
+        """
+        parts = [self.exporter_class.name]
+        for name, values in self.active_filters().items():
+            for value in values:
+                parts.append(value if name.startswith("year") else f"{name}-{value}")
+        name = slugify("-".join(parts))[:FILENAME_LIMIT].strip("-")
+        return name or self.exporter_class.name
 
     def extra_export(self, rows, fmt):
         """Return the download of `rows` (filtered and ordered) in one of `extra_formats`."""
@@ -150,7 +198,7 @@ class FilteredListView(FilterView):
         params = self.request.GET.copy()
         if params.get("sort") == "relevance":
             del params["sort"]
-        query = query_url(params, drop=("page", "format"))
+        query = query_url(params, drop=("page", "format", "bom"))
         return reverse(self.api_view_name) + (query if query != "?" else "")
 
     @staticmethod
@@ -217,7 +265,7 @@ class FilteredListView(FilterView):
             hidden_params=[
                 (name, value)
                 for name in params
-                if name not in visible and name not in ("page", "format")
+                if name not in visible and name not in ("page", "format", "bom")
                 for value in _values(params, name)
             ],
             object_list=objects,
@@ -230,9 +278,14 @@ class FilteredListView(FilterView):
             chips=chips,
             clear_url=self.request.path,
             sort_links=self.get_sort_links(),
+            # The page's CSV link asks for a byte order mark, so that Excel opens it as UTF-8;
+            # a program building its own URL gets plain UTF-8 (its first column name intact).
             export_links=[
-                (label, query_url(params, format=fmt))
-                for fmt, label in (("csv", "CSV"), ("json", "JSON"), *self.extra_formats.items())
+                ("CSV", query_url(params, format="csv", bom=1)),
+                *(
+                    (label, query_url(params, format=fmt))
+                    for fmt, label in (("json", "JSON"), *self.extra_formats.items())
+                ),
             ],
             api_link=self.get_api_link(),
             search_text=query,

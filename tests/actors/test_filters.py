@@ -17,7 +17,9 @@ def corpus():
 def names(client, query):
     response = client.get(f"/actors/?{query}&format=json")
     assert response.status_code == 200, response.content
-    return sorted(row["name"] for row in json.loads(b"".join(response.streaming_content)))
+    return sorted(
+        row["name"] for row in json.loads(b"".join(response.streaming_content))["results"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,9 @@ CLAIM_COLUMNS = [
     "source_url",
     "url",
     "disputed_by",
+    "status_note",
+    "visit_slug",
+    "visit_url",
 ]
 #: The claims with their source, speaker, visit; 3 relations (on PostgreSQL, with each claim).
 CLAIM_EXPORT_QUERIES = (1 if search.is_postgres() else 4) + DATA_VERSION_QUERIES
@@ -68,6 +71,10 @@ def test_claims_csv_has_the_contract_columns(client, corpus):
         "source_url": corpus.source.url,
         "url": f"http://testserver/claims/{claim.pk}/",
         "disputed_by": "India",  # the draft who also denied it is left out
+        "status_note": claim.status_note,
+        # The visit by its unique slug and its page (titles repeat from visit to visit).
+        "visit_slug": "imran-khan-washington-2019",
+        "visit_url": "http://testserver/visits/imran-khan-washington-2019/",
     }
 
 
@@ -80,7 +87,7 @@ def test_multi_valued_cells_are_joined_and_drafts_left_out(client, corpus):
 
 def test_claims_json_matches_the_csv(client, corpus):
     response = client.get("/claims/?issue=kashmir&format=json")
-    records = json.loads(b"".join(response.streaming_content))
+    records = json.loads(b"".join(response.streaming_content))["results"]
 
     assert sorted(record["id"] for record in records) == sorted(
         int(record["id"]) for record in csv_records(client.get("/claims/?issue=kashmir&format=csv"))

@@ -18,7 +18,9 @@ def summaries(client, query):
     """Return the summaries of every claim the JSON export lists for `query`."""
     response = client.get(f"/claims/?{query}&format=json")
     assert response.status_code == 200, response.content
-    return sorted(row["summary"] for row in json.loads(b"".join(response.streaming_content)))
+    return sorted(
+        row["summary"] for row in json.loads(b"".join(response.streaming_content))["results"]
+    )
 
 
 KASHMIR = "Khan says Kashmir and Afghanistan were discussed."

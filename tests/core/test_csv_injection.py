@@ -68,7 +68,9 @@ def check_export(client, path, expected, key):
     for row in rows.values():
         for column, cell in row.items():
             assert not cell.startswith(tuple(PREFIXES)), (path, column, repr(cell))
-    records = {str(record[key]): record for record in json.loads(export(client, path, "json"))}
+    records = {
+        str(record[key]): record for record in json.loads(export(client, path, "json"))["results"]
+    }
     for key_value, columns in expected.items():
         record = records[str(key_value)]
         for column, value in columns.items():

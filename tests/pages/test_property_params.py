@@ -62,8 +62,10 @@ def parsed_export(response, fmt):
     """Return the rows of a CSV export or the records of a JSON one, checking their shape."""
     body = text_of(response)
     if fmt == "json":
-        records = json.loads(body)
+        export = json.loads(body)
+        records = export["results"]
         assert isinstance(records, list)
+        assert export["count"] == len(records)
         return records
     rows = list(csv.reader(io.StringIO(body, newline="")))
     assert rows, "a CSV export always has its header row"

@@ -27,7 +27,9 @@ def corpus():
 def titles(client, query):
     response = client.get(f"/sources/?{query}&format=json")
     assert response.status_code == 200, response.content
-    return sorted(row["title"] for row in json.loads(b"".join(response.streaming_content)))
+    return sorted(
+        row["title"] for row in json.loads(b"".join(response.streaming_content))["results"]
+    )
 
 
 @pytest.mark.parametrize(

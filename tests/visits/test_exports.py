@@ -52,7 +52,8 @@ def test_visits_csv_has_the_contract_columns_and_one_row_per_visit(client, corpu
     rows = csv_rows(response)
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="visits.csv"'
+    # The file is named after its list and filters.
+    assert response["Content-Disposition"] == 'attachment; filename="visits-leader-imran-khan.csv"'
     assert rows[0] == VISIT_COLUMNS
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record == {
@@ -103,7 +104,7 @@ def test_rows_read_in_chunks_are_all_there_with_their_issues(client, corpus, mon
 
 def test_json_has_the_same_rows_with_lists_for_multi_valued_cells(client, corpus):
     response = client.get("/visits/?leader=imran-khan&sort=date&format=json")
-    records = json.loads(b"".join(response.streaming_content))
+    records = json.loads(b"".join(response.streaming_content))["results"]
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert [record["title"] for record in records] == [
@@ -170,3 +171,40 @@ def test_issue_export_runs_the_same_queries_at_any_size(client, django_assert_nu
     with django_assert_num_queries(ISSUE_EXPORT_QUERIES):
         rows = csv_rows(client.get("/issues/?format=csv"))
     assert len(rows) - 1 == 5 + extra
+
+
+def test_the_pages_csv_link_asks_for_a_byte_order_mark_and_a_program_gets_none(client, corpus):
+    page = client.get("/visits/?leader=imran-khan").content.decode()
+    assert 'href="?leader=imran-khan&amp;format=csv&amp;bom=1"' in page
+
+    with_bom = b"".join(client.get("/visits/?leader=imran-khan&format=csv&bom=1").streaming_content)
+    plain = b"".join(client.get("/visits/?leader=imran-khan&format=csv").streaming_content)
+
+    assert with_bom.startswith(b"\xef\xbb\xbfslug,title,")
+    assert plain.startswith(b"slug,title,")
+    assert with_bom[3:] == plain
+    refused = client.get("/visits/?format=csv&bom=yes")
+    assert refused.status_code == 400
+    assert "bom" in refused.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("leader=asim-munir&year=2023", "visits-leader-asim-munir-2023"),
+        ("issue=kashmir&issue=aid&year_from=2019", "visits-issue-kashmir-issue-aid-2019"),
+        ("q=Prime Minister!&sort=date&page=2", "visits-q-prime-minister"),
+        ("", "visits"),
+    ],
+)
+def test_a_download_is_named_after_its_filters(client, corpus, query, name):
+    response = client.get(f"/visits/?{query}&format=csv")
+    assert response["Content-Disposition"] == f'attachment; filename="{name}.csv"'
+
+
+def test_the_json_export_says_how_many_rows_which_filters_and_where_the_api_is(client, corpus):
+    response = client.get("/visits/?leader=imran-khan&year=2019&format=json")
+    export = json.loads(b"".join(response.streaming_content))
+    assert export["count"] == len(export["results"]) > 0
+    assert export["filters"] == {"leader": ["imran-khan"], "year": ["2019"]}
+    assert export["api"] == "http://testserver/api/v1/visits/?leader=imran-khan&year=2019"

@@ -16,7 +16,7 @@ def corpus():
 
 def rows(response):
     """Return the records of a streamed JSON export."""
-    return json.loads(b"".join(response.streaming_content))
+    return json.loads(b"".join(response.streaming_content))["results"]
 
 
 def titles(client, query):

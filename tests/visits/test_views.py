@@ -44,7 +44,7 @@ def test_list_shows_count_cards_and_download_links_that_keep_the_filters(client,
 
     assert "<strong>4</strong> results" in page
     assert page.index("Imran Khan visits Washington") < page.index("Imran Khan in Tashkent")
-    assert 'href="?leader=imran-khan&amp;sort=date&amp;format=csv"' in page
+    assert 'href="?leader=imran-khan&amp;sort=date&amp;format=csv&amp;bom=1"' in page
     assert 'href="?leader=imran-khan&amp;sort=date&amp;format=json"' in page
     # Dates no more precise than known.
     assert "21–23 July 2019" in page
