@@ -75,8 +75,11 @@ def test_download_a_csv_of_the_filtered_list(page, live_server, corpus):
         page.locator(".export-links").get_by_role("link", name="CSV").click()
     download = download_info.value
 
-    assert download.suggested_filename == "visits.csv"
-    text = download.path().read_text(encoding="utf-8")
+    # Named after its filters, with the byte order mark Excel needs to read UTF-8.
+    assert download.suggested_filename == "visits-leader-imran-khan-2020.csv"
+    raw = download.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfslug,")
+    text = raw.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert (
         sorted(row["title"] for row in rows)
@@ -104,3 +107,40 @@ def test_screenshots_of_the_main_pages(live_server, corpus, screenshot):
     for name, path in pages.items():
         for saved in screenshot(f"{live_server.url}{path}", name):
             assert saved.stat().st_size > 5_000
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_page_is_wider_than_the_screen(browser, live_server, corpus, screenshot, width):
+    from tests.browser.conftest import SCREENSHOT_DIR
+
+    long_url = factories.SourceDocumentFactory(
+        title="A dataset", body="https://example.org/" + "a-very-long-unbroken-address-" * 12
+    )
+    pages = {
+        "home": "/",
+        "visits": "/visits/",
+        "actors": "/actors/",
+        "issues": "/issues/",
+        "claims": "/claims/",
+        "sources": "/sources/",
+        "visit": corpus.washington.get_absolute_url(),
+        "actor": corpus.imran.get_absolute_url(),
+        "country": corpus.pakistan.get_absolute_url(),
+        "issue": "/issues/kashmir/",
+        "claim": corpus.claim_mediation.get_absolute_url(),
+        "source": corpus.source.get_absolute_url(),
+        "long-source": long_url.get_absolute_url(),
+        "search": "/search/?q=example.org",
+        "api-docs": "/api/v1/docs/",
+    }
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for name, path in pages.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, (path, scroll_width)
+        if screenshot.enabled:
+            SCREENSHOT_DIR.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT_DIR / f"width-{width}-{name}.png"), full_page=True)
+    context.close()
