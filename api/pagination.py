@@ -97,6 +97,7 @@ class KeysetPagination(BasePagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.sort_key, self.ordering = view.get_ordering()
+        self.filter_names = set(view.filterset_class.base_filters)
         column = self.ordering[0].lstrip("-")
         self.column = column
         cursor = request.query_params.get(self.cursor_query_param)
@@ -125,7 +126,7 @@ class KeysetPagination(BasePagination):
         default = settings.API_PAGE_SIZE
         maximum = settings.API_MAX_PAGE_SIZE
         raw = request.query_params.get(self.page_size_query_param)
-        if raw in (None, ""):
+        if raw is None:
             return default
         try:
             size = int(raw)
@@ -151,9 +152,12 @@ class KeysetPagination(BasePagination):
         cursor = self.next_cursor()
         if cursor is None:
             return None
-        params = self.request.query_params.copy()
-        params[self.cursor_query_param] = cursor
-        query = urlencode(list(params.lists()), doseq=True)
+        # The list's own parameters only: anything else the request carried stays behind.
+        known = {*self.filter_names, self.page_size_query_param}
+        params = [
+            (name, values) for name, values in self.request.query_params.lists() if name in known
+        ]
+        query = urlencode([*params, (self.cursor_query_param, [cursor])], doseq=True)
         return self.request.build_absolute_uri(f"{self.request.path}?{query}")
 
     def get_paginated_response(self, data):

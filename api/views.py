@@ -30,6 +30,14 @@ class PublicFilterBackend(BaseFilterBackend):
     """The list's FilterSet over the public rows; a bad value is a 400 naming the parameter."""
 
     def filter_queryset(self, request, queryset, view):
+        # A form sends its empty fields and the site drops them; a program means what it sends.
+        empty = {
+            name: ["Give a value, or leave the parameter out."]
+            for name, values in request.query_params.lists()
+            if name in view.filterset_class.base_filters and any(not v.strip() for v in values)
+        }
+        if empty:
+            raise ValidationError(empty)
         filterset = view.filterset_class(
             data=request.query_params, queryset=queryset, request=request
         )

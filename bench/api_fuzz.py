@@ -140,6 +140,7 @@ def main():
     parser.add_argument(
         "--max-examples", type=int, default=40, help="Examples per operation and phase."
     )
+    parser.add_argument("--seed", default="20261207", help="Schemathesis's random seed.")
     parser.add_argument("--make-drafts", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.make_drafts:
@@ -167,7 +168,7 @@ def main():
                     "--max-examples",
                     str(options.max_examples),
                     "--seed",
-                    "20261207",
+                    options.seed,
                     "--no-color",
                 ],
                 cwd=ROOT,

@@ -180,6 +180,9 @@ def test_a_draft_country_is_never_named(client, corpus):
         ("cursor=nonsense", "cursor", "Not a cursor"),
         ("sort=relevance", "sort", "does not rank by relevance"),
         ("issue=" + "&issue=".join(["kashmir"] * 21), "issue", "at most 20"),
+        ("sort=", "sort", "Give a value"),
+        ("issue=kashmir&issue=", "issue", "Give a value"),
+        ("page_size=", "page_size", "whole number"),
     ],
 )
 def test_a_bad_parameter_is_a_400_naming_it(client, corpus, query, parameter, words):
@@ -306,3 +309,12 @@ def test_the_seed_lists_match_their_html_twins(client, seed, html, api, key, par
         for row in body["results"]
     ]
     assert got == expected
+
+
+def test_next_keeps_the_lists_parameters_and_drops_the_rest(client, corpus):
+    body = client.get(
+        "/api/v1/visits/", {"page_size": 2, "leader": "imran-khan", "foo": "bar"}
+    ).json()
+    assert "leader=imran-khan" in body["next"]
+    assert "page_size=2" in body["next"]
+    assert "foo" not in body["next"]
