@@ -1,5 +1,7 @@
 """The filters of the visits and issues lists (one FilterSet per list: HTML, CSV and JSON)."""
 
+from django import forms
+
 from core.lists.filters import (
     ChoiceFilter,
     PublicFilterSet,
@@ -14,6 +16,25 @@ from visits.models import Issue, Visit, VisitKind
 
 # The columns of the PostgreSQL search vector, so that both databases find the same visits.
 VISIT_SEARCH_FIELDS = ("title", "city", "summary")
+
+
+class VisitFilterForm(forms.Form):
+    """The visits' filter form: a year range must not end before it starts."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("year_from"), cleaned.get("year_to")
+        if start is not None and end is not None and end < start:
+            self.add_error(
+                "year_to",
+                forms.ValidationError(
+                    "“To year” (%(end)s) is before “From year” (%(start)s): swap them, or "
+                    "give one year alone.",
+                    code="inverted_range",
+                    params={"start": start, "end": end},
+                ),
+            )
+        return cleaned
 
 
 class VisitFilterSet(PublicFilterSet):
@@ -42,6 +63,7 @@ class VisitFilterSet(PublicFilterSet):
     class Meta:
         model = Visit
         fields = []
+        form = VisitFilterForm
 
 
 class IssueFilterSet(PublicFilterSet):

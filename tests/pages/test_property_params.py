@@ -150,14 +150,17 @@ def test_a_year_in_full_width_digits_is_that_year_or_a_form_error(client, corpus
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv", "json"])
-def test_an_inverted_year_range_finds_nothing(client, corpus, fmt):
+def test_an_inverted_year_range_is_a_form_error_beside_the_field(client, corpus, fmt):
     response = check_list_response(client, "/visits/", f"year_from=2023&year_to=2019&format={fmt}")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    message = "“To year” (2019) is before “From year” (2023)"
     if fmt == "html":
-        assert "<strong>0</strong> results" in text_of(response)
+        page = text_of(response)
+        field = page.split('for="id_year_to"', 1)[1].split("</div>", 1)[0]
+        assert f'<p class="field-error" id="id_year_to-error">{message}' in field
     else:
-        assert len(parsed_export(response, fmt)) == (1 if fmt == "csv" else 0)
+        assert message in json_error(response)["errors"]["year_to"][0]
 
 
 @pytest.mark.parametrize("path", LISTS)
