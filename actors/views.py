@@ -123,7 +123,15 @@ class ActorDetailView(DetailView):
 
     def visits_chart(self, actor, made, received):
         """Return the visits-per-year-by-issue chart of the visits made (or else received)."""
-        visits, verb = (made, "made") if actor.kind == ActorKind.PERSON else (received, "received")
+        person = actor.kind == ActorKind.PERSON
+        visits, verb = (made, "made") if person else (received, "received")
+        issue_model = visits.model._meta.get_field("issues").related_model
+        issues = issue_model.objects.published().values_list("name", "slug")
+        link = chartdata.list_link(
+            reverse("visits:list"),
+            **{"leader" if person else "destination": actor.slug},
+            series={name: ("issue", slug) for name, slug in issues},
+        )
         return stacked_bar_chart(
             chartdata.per_year_by_relation(visits, "start_date"),
             distinct=chartdata.year_totals(visits, "start_date"),
@@ -131,6 +139,7 @@ class ActorDetailView(DetailView):
             title=f"Visits {verb} by {actor.name} per year, by issue",
             muted=(chartdata.NO_ISSUE,),
             note="Each bar counts the visits of a year; its colours share them among their issues.",
+            link=link,
         )
 
     def timeline(self, actor, made, received):

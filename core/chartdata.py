@@ -4,6 +4,8 @@ Written against relation names rather than models, so any app's page can chart i
 without importing the apps above it.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
 
@@ -72,3 +74,21 @@ def latest_rows(queryset, fields, date_field="start_date", limit=300):
     """Return the latest `limit` rows as dicts of `fields`, oldest first (one query)."""
     rows = queryset.order_by(f"-{date_field}", "-pk").values(*fields)[:limit]
     return list(reversed(rows))
+
+
+def list_link(path, **params):
+    """Return a function (year, series label) → the list `path` filtered by the year and series.
+
+    `params` are the list's fixed filters; `series` maps a series label to (parameter, value)
+    (a label it does not know, such as "Other issues", links to the year alone).
+    """
+    series = params.pop("series", {})
+
+    def link(year, label):
+        query = {**params, "year": year}
+        if label in series:
+            name, value = series[label]
+            query[name] = value
+        return f"{path}?{urlencode(query)}"
+
+    return link

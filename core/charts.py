@@ -67,15 +67,18 @@ def stacked_bar_chart(
     other_label="Other issues",
     note="",
     distinct=None,
+    link=None,
 ):
     """Return HTML with an SVG stacked bar chart of (year, series, count) rows, or ''.
 
     When one item may count under several series (a visit on two issues), `distinct` gives
     {year: number of items}: each bar is then as high as the year's items, its colours sharing
     it out in proportion to the series' counts, whose exact numbers the titles and table give.
+    `link(year, series label)` gives the address of the list each bar counts ("" for none).
+    A single year is not a chart: it draws nothing (the page says the numbers anyway).
     """
     rows = [(int(year), label, count) for year, label, count in rows if year and count]
-    if not rows:
+    if len({year for year, _label, _count in rows}) < 2:
         return ""
     series, mapping = _series(rows, max_series, tuple(muted), other_label)
     counts = defaultdict(lambda: defaultdict(int))
@@ -124,20 +127,24 @@ def stacked_bar_chart(
             height = plot_h * count * share / top
             y -= height
             text = f"{count} of {_plural(items[year], unit)}" if distinct else _plural(count, unit)
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
-                    "<title>{} · {}: {}</title></rect>",
-                    f"{x:.1f}",
-                    f"{y:.1f}",
-                    f"{bar_w:.1f}",
-                    f"{height:.1f}",
-                    colour,
-                    year,
-                    label,
-                    text,
-                )
+            bar = format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                "<title>{} · {}: {}</title></rect>",
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{bar_w:.1f}",
+                f"{height:.1f}",
+                colour,
+                year,
+                label,
+                text,
             )
+            url = link(year, label) if link else ""
+            if url:
+                bar = format_html(
+                    '<a href="{}" aria-label="{} · {}: {}">{}</a>', url, year, label, text, bar
+                )
+            parts.append(bar)
         if (year - first) % label_every == 0:
             parts.append(
                 format_html(

@@ -63,6 +63,10 @@ class HomeView(TemplateView):
             title="Visits per year, by issue",
             muted=(chartdata.NO_ISSUE,),
             note="Each bar counts the visits of a year; its colours share them among their issues.",
+            link=chartdata.list_link(
+                reverse("visits:list"),
+                series={issue.name: ("issue", issue.slug) for issue in context["issues"]},
+            ),
         )
         return context
 

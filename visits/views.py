@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.views.generic import DetailView
 
 from actors.models import Actor
@@ -201,6 +202,7 @@ class IssueDetailView(DetailView):
                 chartdata.per_year(visits, "start_date", issue.name),
                 chart_id="issue-visits",
                 title=f"Visits on {issue.name} per year",
+                link=chartdata.list_link(reverse("visits:list"), issue=issue.slug),
             ),
             claims_chart=stacked_bar_chart(
                 chartdata.per_year_by_choice(claims, "source_date", "status"),
@@ -208,6 +210,14 @@ class IssueDetailView(DetailView):
                 title=f"Claims on {issue.name} per year, by status",
                 unit=("claim", "claims"),
                 other_label="Other statuses",
+                link=chartdata.list_link(
+                    reverse("claims:list"),
+                    issue=issue.slug,
+                    series={
+                        label: ("status", value)
+                        for value, label in claims.model._meta.get_field("status").choices
+                    },
+                ),
             ),
         )
         return context

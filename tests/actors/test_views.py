@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 ACTOR_LIST_QUERIES = 6 + DATA_VERSION_QUERIES
 # And the chosen country, looked up by its slug
 ACTOR_LIST_FILTERED_QUERIES = 7 + DATA_VERSION_QUERIES
-ACTOR_DETAIL_QUERIES = 23 + DATA_VERSION_QUERIES
-COUNTRY_DETAIL_QUERIES = 17 + DATA_VERSION_QUERIES
+# ... and the issues' names and slugs, for the chart's links.
+ACTOR_DETAIL_QUERIES = 24 + DATA_VERSION_QUERIES
+COUNTRY_DETAIL_QUERIES = 18 + DATA_VERSION_QUERIES
 
 
 @pytest.fixture

@@ -55,12 +55,33 @@ def test_items_under_several_series_are_shared_out_to_the_true_height():
 
 
 def test_small_series_are_grouped_and_labels_escaped():
-    rows = [(2020, f"Issue {n}", 10 - n) for n in range(8)] + [(2020, "<b>Bold</b>", 1)]
+    rows = [(2020, f"Issue {n}", 10 - n) for n in range(8)] + [(2021, "<b>Bold</b>", 1)]
 
     chart = str(stacked_bar_chart(rows, chart_id="c", title="T", max_series=3))
 
-    assert "<title>2020 · Other issues: 26 visits</title>" in chart
+    assert "<title>2020 · Other issues: 25 visits</title>" in chart
     assert "<b>Bold</b>" not in chart
+
+
+def test_one_year_is_not_a_chart():
+    assert (
+        stacked_bar_chart([(2019, "Kashmir", 3), (2019, "Aid", 1)], chart_id="c", title="T") == ""
+    )
+
+
+def test_each_bar_links_to_the_list_it_counts():
+    rows = [(2019, "Kashmir", 2), (2021, "Aid", 1)]
+
+    def link(year, label):
+        return f"/visits/?year={year}&issue={label.lower()}"
+
+    chart = str(stacked_bar_chart(rows, chart_id="c", title="T", link=link))
+
+    assert (
+        '<a href="/visits/?year=2019&amp;issue=kashmir" aria-label="2019 · Kashmir: 2 visits">'
+        in chart
+    )
+    assert '<a href="/visits/?year=2021&amp;issue=aid"' in chart
 
 
 def test_axis_steps_are_whole_and_round():
