@@ -60,6 +60,8 @@ class Actor(CuratedModel):
         help_text="For a person or organisation: the country it belongs to.",
     )
     description = models.TextField(blank=True, help_text="One or two neutral sentences.")
+    #: The columns full-text search reads, each with its weight (A ranks highest).
+    search_weights = {"name": "A", "description": "C"}
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
     )

@@ -85,6 +85,8 @@ class Claim(CuratedModel, ImportedRecord):
     status_note = models.CharField(
         max_length=500, blank=True, help_text="How and when it was disputed, denied or confirmed."
     )
+    #: The columns full-text search reads, each with its weight (A ranks highest).
+    search_weights = {"quote": "A", "summary": "B", "status_note": "C"}
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
     )

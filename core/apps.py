@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(install_data_version_triggers, sender=self)
+        post_migrate.connect(install_search_indexes, sender=self)
 
 
 def install_data_version_triggers(sender, using, **kwargs):
@@ -18,3 +19,10 @@ def install_data_version_triggers(sender, using, **kwargs):
     from core import dataversion
 
     dataversion.install_triggers(using)
+
+
+def install_search_indexes(sender, using, **kwargs):
+    """After every migrate (and flush), on SQLite: each searchable table's FTS5 index."""
+    from core import search
+
+    search.install_fts_indexes(using)

@@ -1,8 +1,15 @@
-"""The search seam: PostgreSQL full-text search where available, a plain fallback elsewhere.
+"""The search seam: full-text search on both databases, with the same query syntax.
 
-On PostgreSQL each searchable table has a stored `search_vector` (tsvector) kept up to date by a
-trigger and indexed with GIN. On SQLite the column exists but stays empty, and searches fall back
-to case-insensitive substring matching of every word.
+The syntax is PostgreSQL's websearch syntax: words (all must match), "a quoted phrase", `or`
+between alternatives, `-word` to leave out.
+
+- PostgreSQL: each searchable table has a stored `search_vector` (tsvector) kept up to date by
+  a trigger and indexed with GIN; queries go through websearch_to_tsquery.
+- SQLite: each searchable table has an FTS5 index (`<table>_fts`, external content, Porter
+  stemming) kept up to date by triggers, as the PostgreSQL vectors are; the query is written
+  in FTS5's syntax (fts_query), ranked by bm25 with the same column weights.
+- A model without a search column (issues), or a SQLite built without FTS5, falls back to
+  case-insensitive substring matching of every word.
 """
 
 import re
@@ -10,12 +17,22 @@ from contextlib import contextmanager, nullcontext
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, FloatField, Func, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
+#: The syntax, as the search boxes state it, with an example of each rule (a test runs each
+#: example on both databases).
+SYNTAX_EXAMPLES = (
+    ("Every word must appear", "kashmir mediation"),
+    ("quotes find a phrase", '"prime minister"'),
+    ("or finds either word", "kashmir or cipher"),
+    ("a minus leaves a word out", "kashmir -trump"),
+)
+SYNTAX_HELP = "; ".join(f"{rule}: {example}" for rule, example in SYNTAX_EXAMPLES) + "."
 #: Matches ranked by relevance one by one; a search matching more is counted up to here,
 #: estimated beyond, and listed in its list's own order (ranking 100,000 rows takes seconds).
 RANK_LIMIT = 1_000
@@ -131,8 +148,10 @@ HEADLINE_CHARS = 20_000
 
 
 def ranks(queryset):
-    """Return whether searches of `queryset` can be ordered by relevance (PostgreSQL only)."""
-    return is_postgres(queryset) and has_search_vector(queryset.model)
+    """Return whether searches of `queryset` are full-text and ordered by relevance."""
+    if is_postgres(queryset):
+        return has_search_vector(queryset.model)
+    return has_fts(queryset.model, queryset.db)
 
 
 def _search_query(text):
@@ -140,13 +159,20 @@ def _search_query(text):
 
 
 def filter_queryset(queryset, text, fallback_fields):
-    """Return rows of `queryset` matching `text` (websearch syntax on PostgreSQL)."""
+    """Return rows of `queryset` matching `text` (websearch syntax on both databases)."""
     text = (text or "").strip()
     if not text:
         return queryset
-    if ranks(queryset):
+    if not ranks(queryset):
+        return queryset.filter(fallback_q(text, fallback_fields))
+    if is_postgres(queryset):
         return queryset.filter(search_vector=_search_query(text))
-    return queryset.filter(fallback_q(text, fallback_fields))
+    query = fts_query(text)
+    if query is None:
+        return queryset.none()
+    fts = fts_table(queryset.model)
+    matches = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [query])
+    return queryset.filter(pk__in=matches)
 
 
 def prefix_query(text):
@@ -169,21 +195,25 @@ def has_search_vector(model):
 
 
 def order_by_rank(queryset, text):
-    """Return `queryset` ordered by relevance to `text`, best first (PostgreSQL only).
+    """Return `queryset` ordered by relevance to `text`, best first.
 
-    The stored vector is passed as a column (F): given a bare name, SearchRank would rebuild
-    a vector from its text and lose the weights that rank a title above a summary.
+    On PostgreSQL the stored vector is passed as a column (F): given a bare name, SearchRank
+    would rebuild a vector from its text and lose the weights that rank a title above a summary.
+    On SQLite, bm25 with the same weights (lower is better, hence negated).
     """
-    return queryset.annotate(
-        search_rank=SearchRank(F("search_vector"), _search_query(text))
-    ).order_by("-search_rank", "-pk")
+    if is_postgres(queryset):
+        rank = SearchRank(F("search_vector"), _search_query(text))
+    else:
+        rank = FtsRank(queryset.model, fts_query(text) or '""')
+    return queryset.annotate(search_rank=rank).order_by("-search_rank", "-pk")
 
 
 def attach_headlines(objects, text, field, *, attribute="headline", max_words=35):
     """Set `attribute` on each object to an escaped snippet of `field` with matches in <mark>.
 
-    One query for the shown page only: SearchHeadline on PostgreSQL, an excerpt made in Python
-    elsewhere (the field is read in that one query too, so a deferred field costs nothing).
+    One query for the shown page only: SearchHeadline on PostgreSQL, FTS5's snippet() on
+    SQLite (where the field is indexed), else an excerpt made in Python (the field is read in
+    that one query too, so a deferred field costs nothing).
     """
     objects = list(objects)
     text = (text or "").strip()
@@ -192,32 +222,42 @@ def attach_headlines(objects, text, field, *, attribute="headline", max_words=35
     model = type(objects[0])
     rows = model.objects.filter(pk__in=[obj.pk for obj in objects])
     if is_postgres(rows):
-        headline = SearchHeadline(
-            # A dataset's body runs to megabytes and ts_headline reads all it is given.
-            Left(field, HEADLINE_CHARS),
-            _search_query(text),
-            config=SEARCH_CONFIG,
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=max_words,
-            min_words=max(5, max_words // 2),
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-        snippets = {
-            pk: _marked(snippet or "")
-            for pk, snippet in rows.annotate(search_headline=headline).values_list(
-                "pk", "search_headline"
-            )
-        }
+        snippets = _postgres_headlines(rows, text, field, max_words)
     else:
-        snippets = {
-            pk: plain_snippet((value or "")[:HEADLINE_CHARS], text, max_words)
-            for pk, value in rows.values_list("pk", field)
-        }
+        snippets = {}
+        if has_fts(model, rows.db) and field in model.search_weights:
+            ids = [obj.pk for obj in objects]
+            snippets = _fts_snippets(model, rows.db, ids, text, field, max_words)
+        missing = [obj.pk for obj in objects if obj.pk not in snippets]
+        if missing:
+            snippets.update(
+                (pk, plain_snippet((value or "")[:HEADLINE_CHARS], text, max_words))
+                for pk, value in rows.filter(pk__in=missing).values_list("pk", field)
+            )
     for obj in objects:
         setattr(obj, attribute, snippets.get(obj.pk, ""))
     return objects
+
+
+def _postgres_headlines(rows, text, field, max_words):
+    headline = SearchHeadline(
+        # A dataset's body runs to megabytes and ts_headline reads all it is given.
+        Left(field, HEADLINE_CHARS),
+        _search_query(text),
+        config=SEARCH_CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=max_words,
+        min_words=max(5, max_words // 2),
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    return {
+        pk: _marked(snippet or "")
+        for pk, snippet in rows.annotate(search_headline=headline).values_list(
+            "pk", "search_headline"
+        )
+    }
 
 
 #: A match as the headline marks it: a start sentinel, text without sentinels, a stop sentinel.
@@ -250,3 +290,177 @@ def plain_snippet(value, text, max_words=35):
     prefix = "… " if start else ""
     suffix = " …" if start + max_words < len(tokens) else ""
     return _marked(f"{prefix}{excerpt}{suffix}")
+
+
+# --- SQLite's FTS5 ----------------------------------------------------------------------------
+
+#: bm25 weights of the four PostgreSQL weights (ts_rank's defaults are 1, 0.4, 0.2, 0.1).
+FTS_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
+#: Words PostgreSQL's English configuration drops from a query: dropped here too, outside
+#: phrases, so that "the kashmir dispute" finds the same rows on both databases.
+STOP_WORDS = frozenset(
+    "a about above after again against all am an and any are as at be because been before "
+    "being below between both but by can did do does doing down during each few for from "
+    "further had has have having he her here hers herself him himself his how i if in into is "
+    "it its itself just me more most my myself no nor not now of off on once only or other our "
+    "ours ourselves out over own same she should so some such than that the their theirs them "
+    "themselves then there these they this those through to too under until up very was we "
+    "were what when where which while who whom why will with you your yours yourself "
+    "yourselves s t d ll m o re ve y don".split()
+)
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+class FtsRank(Func):
+    """A row's bm25 relevance in its table's FTS5 index (negated: higher is better), SQLite.
+
+    A subquery per row, correlated by the row's id as the outer query names it: ranking
+    happens only for results of at most RANK_LIMIT rows.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, model, query):
+        self.fts = fts_table(model)
+        self.weights = ", ".join(str(FTS_WEIGHTS[w]) for w in model.search_weights.values())
+        self.query = query
+        super().__init__(F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.get_source_expressions()[0])
+        fts = self.fts
+        sql = (
+            f"(SELECT -bm25({fts}, {self.weights}) FROM {fts} "
+            f"WHERE {fts} MATCH %s AND {fts}.rowid = {pk_sql})"
+        )
+        return sql, [self.query, *pk_params]
+
+
+def fts_table(model):
+    """Return the name of `model`'s FTS5 index table."""
+    return f"{model._meta.db_table}_fts"
+
+
+def has_fts(model, using=DEFAULT_DB_ALIAS):
+    """Return whether `model` has an FTS5 index on this (SQLite) database."""
+    if not getattr(model, "search_weights", None):
+        return False
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    return fts_table(model) in _fts_tables(connection)
+
+
+def _fts_tables(connection):
+    known = getattr(connection, "fts_tables", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'"
+            )
+            known = {name for (name,) in cursor.fetchall()}
+        connection.fts_tables = known
+    return known
+
+
+def fts_query(text):
+    """Return `text` (websearch syntax) as an FTS5 query, or None if it asks for nothing.
+
+    Words and phrases are quoted (nothing of the text reaches FTS5's own syntax); `or` joins
+    its neighbours; `-word` and `-"phrase"` become NOT. A query of exclusions alone finds
+    nothing (FTS5 cannot say "every row but").
+    """
+    groups, excluded, joined = [], [], False
+    for match in list(_TOKEN.finditer(text))[: MAX_QUERY_WORDS * 2]:
+        minus, phrase, word = match.groups()
+        if word is not None:
+            if word.lower() == "or":
+                joined = bool(groups)
+                continue
+            minus = "-" if word.startswith("-") and len(word) > 1 else ""
+            terms = [t for t in re.findall(r"\w+", word.lower()) if t not in STOP_WORDS]
+        else:
+            terms = re.findall(r"\w+", phrase.lower())
+        if not terms:
+            continue
+        term = '"' + " ".join(terms) + '"'
+        if minus:
+            excluded.append(term)
+        elif joined:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joined = False
+    if not groups:
+        return None
+    query = " AND ".join(
+        f"({' OR '.join(group)})" if len(group) > 1 else group[0] for group in groups
+    )
+    return query + "".join(f" NOT {term}" for term in excluded)
+
+
+def _fts_snippets(model, using, ids, text, field, max_words):
+    """Return {pk: marked snippet of `field`} of the rows `ids` matching `text` (SQLite)."""
+    query = fts_query(text)
+    if query is None or not ids:
+        return {}
+    fts = fts_table(model)
+    column = list(model.search_weights).index(field)
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, snippet({fts}, {column}, %s, %s, ' … ', %s) FROM {fts} "
+            f"WHERE {fts} MATCH %s AND rowid IN ({placeholders})",
+            [_START, _STOP, min(64, max_words), query, *ids],
+        )
+        return {pk: _marked(snippet or "") for pk, snippet in cursor.fetchall()}
+
+
+def install_fts_indexes(using=DEFAULT_DB_ALIAS):
+    """On SQLite, give every model with `search_weights` its FTS5 index and triggers.
+
+    Idempotent: run after every migrate. A new index is filled from the table's rows; after
+    that, triggers keep it in step with every insert, update and delete. Does nothing where
+    SQLite was built without FTS5 (searches then fall back to substring matching).
+    """
+    from django.apps import apps
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    models = [model for model in apps.get_models() if getattr(model, "search_weights", None)]
+    with connection.cursor() as cursor:
+        for model in models:
+            table, fts = model._meta.db_table, fts_table(model)
+            if table not in connection.introspection.table_names(cursor):
+                continue
+            columns = list(model.search_weights)
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [fts])
+            created = cursor.fetchone() is None
+            try:
+                cursor.execute(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({', '.join(columns)}, "
+                    f"content='{table}', content_rowid='id', "
+                    "tokenize='porter unicode61 remove_diacritics 2')"
+                )
+            except Exception:  # SQLite without FTS5: substring matching it is
+                return
+            names = ", ".join(columns)
+            new = ", ".join(f"new.{column}" for column in columns)
+            old = ", ".join(f"old.{column}" for column in columns)
+            remove = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+            add = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
+            cursor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN {add} END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} "
+                f"BEGIN {remove} END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {names} ON {table} "
+                f"BEGIN {remove} {add} END"
+            )
+            if created:
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    connection.fts_tables = None

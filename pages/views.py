@@ -125,6 +125,7 @@ class SearchView(TemplateView):
         # Control characters (a NUL above all) are refused by PostgreSQL: drop them.
         text = "".join(char for char in self.request.GET.get("q", "") if char.isprintable())
         query = " ".join(text.split())[:MAX_QUERY_LENGTH]
+        context["syntax_examples"] = search.SYNTAX_EXAMPLES
         sections = []
         if query:
 

@@ -84,6 +84,8 @@ class SourceDocument(CuratedModel):
     issues = models.ManyToManyField(
         Issue, blank=True, related_name="sources", help_text="Issues the source discusses."
     )
+    #: The columns full-text search reads, each with its weight (A ranks highest).
+    search_weights = {"title": "A", "publisher": "B", "authors": "B", "body": "D"}
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
     )

@@ -128,6 +128,8 @@ class Visit(CuratedModel, ImportedRecord):
     participants = models.ManyToManyField(
         Actor, through="Participation", blank=True, related_name="visits_attended"
     )
+    #: The columns full-text search reads, each with its weight (A ranks highest).
+    search_weights = {"title": "A", "city": "B", "summary": "C"}
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Full-text index (PostgreSQL), kept by a trigger."
     )

@@ -173,11 +173,12 @@ class YearBoundFilter(django_filters.Filter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """Rows matching a text query: full-text on PostgreSQL, every word on SQLite."""
+    """Rows matching a text query, in the same syntax on both databases (see core.search)."""
 
     def __init__(self, *args, fallback_fields=(), **kwargs):
         self.fallback_fields = fallback_fields
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text", search.SYNTAX_HELP)
         kwargs.setdefault("widget", SearchInput)
         super().__init__(*args, **kwargs)
 
