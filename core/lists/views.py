@@ -5,6 +5,7 @@ the first results (see facets), the active filters as removable chips, and ?form
 answered with every matching row, streamed (see exports).
 """
 
+import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -229,9 +230,34 @@ class FilteredListView(FilterView):
         )
 
     def paginate_queryset(self, queryset, page_size):
-        """Return the page asked for, or the nearest one (never a 404 for a page number)."""
+        """Return the page asked for, or the nearest one with a note saying so (`page_note`).
+
+        Never a 404 for a page number, and never an invented page: past the end of a list
+        whose total is an estimate, the rows are counted (only then) to find the last page.
+        """
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        raw = (self.request.GET.get(self.page_kwarg) or "1").strip()
+        self.page_note = ""
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 1
+            self.page_note = f"“{raw[:20]}” is not a page number: this is page 1."
+        if number < 1:
+            number = 1
+            self.page_note = "Pages start at 1: this is page 1."
+        last = paginator.num_pages if paginator.exact else None
+        page = None
+        if last is None and number > 1:
+            page = paginator.page(number)
+            if not page.object_list:
+                last, page = max(1, math.ceil(queryset.count() / page_size)), None
+        if last is not None and number > last:
+            pages = "only 1 page" if last == 1 else f"only {last:,} pages"
+            self.page_note = f"There {'is' if last == 1 else 'are'} {pages}: this is the last."
+            number = last
+        if page is None:
+            page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -289,6 +315,7 @@ class FilteredListView(FilterView):
             ],
             api_link=self.get_api_link(),
             search_text=query,
+            page_note=getattr(self, "page_note", ""),
             sort_note=(
                 "Too many matches to rank by relevance: shown in the default order."
                 if filterset.sort_key == "relevance"

@@ -290,3 +290,35 @@ def test_the_seed_munir_visit_page_shows_no_claim_twice(client, db):
     assert len(shown) == len(set(shown))
     assert len(shown) == sum(min(n, CLAIMS_PER_SOURCE) for n in per_source.values())
     assert f'<span class="count-pill">{claims.count()}</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("page", "note", "shown"),
+    [
+        ("0", "Pages start at 1: this is page 1.", 1),
+        ("-1", "Pages start at 1: this is page 1.", 1),
+        ("abc", "“abc” is not a page number: this is page 1.", 1),
+        ("999999", "There are only 2 pages: this is the last.", 2),
+    ],
+)
+def test_a_page_out_of_range_is_the_nearest_one_with_a_note(client, page, note, shown):
+    factories.build_corpus(extra=30)  # more than one page of visits
+
+    body = html(client.get("/visits/", {"page": page}))
+
+    assert f'<p class="page-note" role="alert">{note}</p>' in body
+    assert f"· page {shown} of 2" in body
+    assert body.count('class="card"') + body.count('class="card ') > 0
+
+
+def test_past_the_end_of_an_estimated_total_the_last_page_is_counted(client, monkeypatch):
+    from core.lists import paging
+
+    factories.build_corpus(extra=30)
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)  # totals above 5 are estimates
+
+    body = html(client.get("/visits/", {"page": "999999"}))
+
+    assert "There are only 2 pages: this is the last." in body
+    assert 'class="card-title"' in body  # real rows, not an empty invented page
+    assert "999997" not in body
