@@ -14,8 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -72,16 +71,32 @@ def after(queryset, ordering, value, pk):
         if not nulls_after:
             rest |= Q(**{f"{name}__isnull": False})
         return queryset.filter(rest)
-    meta = queryset.model._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    pair = f"({table}.{quote(meta.get_field(name).column)}, {table}.{quote(meta.pk.column)})"
-    beyond = RawSQL(
-        f"{pair} {'<' if descending else '>'} (%s, %s)", (value, pk), output_field=BooleanField()
-    )
+    # The value as the database stores it (a date as SQLite's text, say).
+    stored = queryset.model._meta.get_field(name).get_db_prep_value(value, connection)
+    beyond = RowBeyond(F(name), F("pk"), (stored, pk), descending=descending)
     if nulls_after:
         return queryset.filter(Q(beyond) | Q(**{f"{name}__isnull": True}))
     return queryset.filter(beyond)
+
+
+class RowBeyond(Func):
+    """`(column, id) < (value, id)` (or `>`): a row-value comparison, as the query names the
+    columns, which an index on (column, id) answers as a range."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, pk, place, *, descending):
+        self.place, self.operator = place, "<" if descending else ">"
+        super().__init__(column, pk)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        columns, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            columns.append(sql)
+            params += expression_params
+        sql = f"({', '.join(columns)}) {self.operator} (%s, %s)"
+        return sql, [*params, *self.place]
 
 
 class KeysetPagination(BasePagination):

@@ -85,78 +85,89 @@ class PublicDetailView(generics.RetrieveAPIView):
         return self.model.objects.published().for_list()
 
 
-def described(noun, html_path, serializer, extra=""):
-    """Describe a list view in the schema: what it lists, and its errors."""
-    return extend_schema_view(
-        get=extend_schema(
-            operation_id=f"{html_path.strip('/')}_list",
-            description=f"Every public {noun}, filtered as {html_path} is, by the same "
-            f"parameters, in the same order, a page at a time: follow `next`. {extra}".strip(),
-            responses={200: serializer, 400: schema.FIELD_ERRORS, 429: schema.TOO_MANY},
-        )
-    )
+def described(noun, html_path, extra=""):
+    """Describe a list view in the schema: what it lists, its rows and its errors."""
+
+    def decorate(view):
+        return extend_schema_view(
+            get=extend_schema(
+                operation_id=f"{html_path.strip('/')}_list",
+                description=f"Every public {noun}, filtered as {html_path} is, by the same "
+                f"parameters, in the same order, a page at a time: follow `next`. {extra}".strip(),
+                responses={
+                    200: view.serializer_class,
+                    400: schema.FIELD_ERRORS,
+                    429: schema.TOO_MANY,
+                },
+            )
+        )(view)
+
+    return decorate
 
 
-def record(noun, plural, serializer):
+def record(noun, plural):
     """Describe a detail view in the schema."""
-    return extend_schema_view(
-        get=extend_schema(
-            operation_id=f"{plural}_retrieve",
-            description=f"One public {noun}.",
-            responses={200: serializer, 404: schema.NOT_FOUND, 429: schema.TOO_MANY},
-        )
-    )
+
+    def decorate(view):
+        return extend_schema_view(
+            get=extend_schema(
+                operation_id=f"{plural}_retrieve",
+                description=f"One public {noun}.",
+                responses={200: view.serializer_class, 404: schema.NOT_FOUND, 429: schema.TOO_MANY},
+            )
+        )(view)
+
+    return decorate
 
 
-@described("visit", "/visits/", serializers.VisitSerializer)
+@described("visit", "/visits/")
 class VisitList(PublicListView):
     model = Visit
     filterset_class = VisitFilterSet
     serializer_class = serializers.VisitSerializer
 
 
-@record("visit", "visits", serializers.VisitSerializer)
+@record("visit", "visits")
 class VisitDetail(PublicDetailView):
     model = Visit
     serializer_class = serializers.VisitSerializer
 
 
-@described("actor (person, organisation or country)", "/actors/", serializers.ActorSerializer)
+@described("actor (person, organisation or country)", "/actors/")
 class ActorList(PublicListView):
     model = Actor
     filterset_class = ActorFilterSet
     serializer_class = serializers.ActorSerializer
 
 
-@record("actor", "actors", serializers.ActorSerializer)
+@record("actor", "actors")
 class ActorDetail(PublicDetailView):
     model = Actor
     serializer_class = serializers.ActorSerializer
 
 
-@described("issue", "/issues/", serializers.IssueSerializer)
-class IssueList(PublicListView):
+class IssueQuerysetMixin:
+    def get_queryset(self):
+        # Issues have no list read of their own: their parent is the only related row.
+        return Issue.objects.published().select_related("parent")
+
+
+@described("issue", "/issues/")
+class IssueList(IssueQuerysetMixin, PublicListView):
     model = Issue
     filterset_class = IssueFilterSet
     serializer_class = serializers.IssueSerializer
 
-    def get_queryset(self):
-        return Issue.objects.published().select_related("parent")
 
-
-@record("issue", "issues", serializers.IssueSerializer)
-class IssueDetail(PublicDetailView):
+@record("issue", "issues")
+class IssueDetail(IssueQuerysetMixin, PublicDetailView):
     model = Issue
     serializer_class = serializers.IssueSerializer
-
-    def get_queryset(self):
-        return Issue.objects.published().select_related("parent")
 
 
 @described(
     "claim",
     "/claims/",
-    serializers.ClaimSerializer,
     "Each claim carries its source's title, publisher, date and link.",
 )
 class ClaimList(PublicListView):
@@ -165,21 +176,21 @@ class ClaimList(PublicListView):
     serializer_class = serializers.ClaimSerializer
 
 
-@record("claim", "claims", serializers.ClaimSerializer)
+@record("claim", "claims")
 class ClaimDetail(PublicDetailView):
     model = Claim
     lookup_field = "pk"
     serializer_class = serializers.ClaimSerializer
 
 
-@described("source", "/sources/", serializers.SourceSerializer)
+@described("source", "/sources/")
 class SourceList(PublicListView):
     model = SourceDocument
     filterset_class = SourceFilterSet
     serializer_class = serializers.SourceSerializer
 
 
-@record("source, with its text", "sources", serializers.SourceDetailSerializer)
+@record("source, with its text", "sources")
 class SourceDetail(PublicDetailView):
     model = SourceDocument
     serializer_class = serializers.SourceDetailSerializer

@@ -14,12 +14,9 @@ Exits non-zero on any failure.
 """
 
 import argparse
-import contextlib
 import os
-import secrets
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,43 +90,6 @@ def make_drafts():
     claim.disputed_by.add(person)
 
 
-@contextlib.contextmanager
-def sqlite_database():
-    """Yield the environment of a new SQLite database with the seed data and the drafts."""
-    with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder}/fuzz.sqlite3",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "REDIS_URL": "",
-        }
-        for command in (
-            ["migrate"],
-            ["load_seed"],
-            ["import_history_state_gov"],
-            ["collectstatic", "--noinput"],
-        ):
-            subprocess.run(
-                [PYTHON, "manage.py", *command, "-v0"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        yield env
-
-
-@contextlib.contextmanager
-def postgres_database(server):
-    with serving.scratch_database(
-        server, DATABASE, ["load_seed"], ["import_history_state_gov"]
-    ) as env:
-        yield env
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -146,8 +106,11 @@ def main():
     if options.make_drafts:
         make_drafts()
         return
+    data = (["load_seed"], ["import_history_state_gov"])
     database = (
-        sqlite_database() if options.database == "sqlite" else postgres_database(options.database)
+        serving.scratch_sqlite(*data)
+        if options.database == "sqlite"
+        else serving.scratch_database(options.database, DATABASE, *data)
     )
     with database as env:
         # No rate limit; and no bound on the request line, which gunicorn, not the application,

@@ -6,6 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,39 +26,52 @@ def get(port, path, timeout=15):
         return error.code, error.read().decode("utf-8", "replace"), error.headers
 
 
-@contextlib.contextmanager
-def scratch_database(server, name, *commands):
-    """Yield the environment of a new database `name` on `server`, after `commands` ran on it.
-
-    Production settings (debug off, a fresh secret key); the database is dropped afterwards.
-    """
-    os.environ["PGOPTIONS"] = "-c client_min_messages=warning"
-    admin_url = f"{server}/postgres"
-    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", admin_url, "-q", "-c", statement], check=True)
+def prepared(database_url, *commands):
+    """Return production settings (debug off, a fresh secret key) for `database_url`, after
+    migrate, `commands` and collectstatic ran on it."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"{server}/{name}",
+        "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "REDIS_URL": "",
     }
+    for command in (["migrate"], *commands, ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *command, "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return env
+
+
+@contextlib.contextmanager
+def scratch_database(server, name, *commands):
+    """Yield the environment of a new database `name` on `server`, after `commands` ran on it.
+
+    Production settings (see prepared); the database is dropped afterwards.
+    """
+    os.environ["PGOPTIONS"] = "-c client_min_messages=warning"
+    admin_url = f"{server}/postgres"
+    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", admin_url, "-q", "-c", statement], check=True)
     try:
-        for command in (["migrate"], *commands, ["collectstatic", "--noinput"]):
-            subprocess.run(
-                [PYTHON, "manage.py", *command, "-v0"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        yield env
+        yield prepared(f"{server}/{name}", *commands)
     finally:
         subprocess.run(
             ["psql", admin_url, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False
         )
+
+
+@contextlib.contextmanager
+def scratch_sqlite(*commands):
+    """Yield the environment of a new SQLite database, after `commands` ran on it."""
+    with tempfile.TemporaryDirectory() as folder:
+        yield prepared(f"sqlite:///{folder}/scratch.sqlite3", *commands)
 
 
 @contextlib.contextmanager

@@ -351,16 +351,20 @@ def has_fts(model, using=DEFAULT_DB_ALIAS):
     return fts_table(model) in _fts_tables(connection)
 
 
+#: {database name: names of its FTS5 tables}, read once per process (install_fts_indexes
+#: forgets it after making them).
+_fts_names = {}
+
+
 def _fts_tables(connection):
-    known = getattr(connection, "fts_tables", None)
-    if known is None:
+    name = connection.settings_dict["NAME"]
+    if name not in _fts_names:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'"
             )
-            known = {name for (name,) in cursor.fetchall()}
-        connection.fts_tables = known
-    return known
+            _fts_names[name] = {table for (table,) in cursor.fetchall()}
+    return _fts_names[name]
 
 
 def fts_query(text):
@@ -463,4 +467,4 @@ def install_fts_indexes(using=DEFAULT_DB_ALIAS):
             )
             if created:
                 cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-    connection.fts_tables = None
+    _fts_names.pop(connection.settings_dict["NAME"], None)

@@ -139,12 +139,11 @@ class FilteredListView(FilterView):
             meta = {}
             if fmt == "json":
                 # Read before the rows: a program learns how many rows follow, and from where.
+                api = self.get_api_link()
                 meta = {
                     "count": filtered.count(),
                     "filters": self.active_filters(),
-                    "api": request.build_absolute_uri(self.get_api_link())
-                    if self.api_view_name
-                    else None,
+                    "api": request.build_absolute_uri(api) if api else None,
                 }
             return export_response(
                 self.exporter_class(request),

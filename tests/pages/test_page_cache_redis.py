@@ -32,6 +32,15 @@ needs_redis = pytest.mark.skipif(
 )
 
 
+def unreachable_redis_url():
+    """Return the URL of a Redis where nothing listens (a port just freed)."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    return f"redis://127.0.0.1:{port}/0"
+
+
 def use_redis(settings, url):
     """Put the page cache in Redis at `url`, under keys of this test alone."""
     settings.CACHES = {
@@ -61,11 +70,7 @@ def test_pages_kept_in_redis_are_shared_by_every_process(settings, django_assert
 
 
 def test_without_redis_every_page_is_served_from_the_database(settings, caplog):
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()  # nothing listens there
-    use_redis(settings, f"redis://127.0.0.1:{port}/0")
+    use_redis(settings, unreachable_redis_url())
     factories.build_corpus()
     client = Client()
 
@@ -78,11 +83,7 @@ def test_without_redis_every_page_is_served_from_the_database(settings, caplog):
 
 
 def test_without_the_default_cache_citations_and_the_api_still_answer(settings, caplog):
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()  # nothing listens there
-    use_redis(settings, f"redis://127.0.0.1:{port}/0")
+    use_redis(settings, unreachable_redis_url())
     settings.CACHES = {**settings.CACHES, "default": settings.CACHES[settings.PAGE_CACHE_ALIAS]}
     corpus = factories.build_corpus()
     client = Client()
