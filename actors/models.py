@@ -34,6 +34,32 @@ class ActorQuerySet(CuratedQuerySet):
         """Return actors with only what a link to one needs (its name and slug)."""
         return self.only("name", "slug")
 
+    def matching(self, text):
+        """Return actors whose name or an alias contains `text` (any case), best first.
+
+        Best is a name or alias that is `text` itself, then one that starts with it, then the
+        rest; each by name. This is what a type-ahead offers while one types "mun" or "imran".
+        """
+        text = text.strip()
+        aliases = ActorAlias.objects.filter(actor=models.OuterRef("pk"))
+        return (
+            self.filter(
+                models.Q(name__icontains=text) | models.Exists(aliases.filter(name__icontains=text))
+            )
+            .annotate(
+                match_rank=models.Case(
+                    models.When(
+                        models.Q(name__iexact=text)
+                        | models.Exists(aliases.filter(name__iexact=text)),
+                        then=0,
+                    ),
+                    models.When(name__istartswith=text, then=1),
+                    default=2,
+                )
+            )
+            .order_by("match_rank", "name", "pk")
+        )
+
 
 class Actor(CuratedModel):
     """A person, organisation or country."""

@@ -5,6 +5,7 @@ through the reverse relations (actor.visits_made, actor.claims_made …) rather 
 """
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import JsonResponse
 from django.urls import reverse
 from django.views.generic import DetailView
 
@@ -73,6 +74,21 @@ class ActorListView(CountryOptionsMixin, FilteredListView):
         return objects
 
 
+def visits_made(actor):
+    """Return public visits the actor made; for a country, the visits of its people.
+
+    A country's people are the actors whose country it is: their visits count as the
+    country's, as do visits whose origin it is (a delegation named after the country, a
+    visitor not yet in the knowledge base as a person of that country).
+    """
+    Visit = actor.visits_made.model
+    made = Q(visitor=actor)
+    if actor.kind == ActorKind.COUNTRY:
+        nationals = Actor.objects.filter(country=actor).values("pk")
+        made |= Q(origin=actor) | Q(visitor__in=nationals)
+    return Visit.objects.published().filter(made)
+
+
 def visits_received(actor):
     """Return public visits the actor hosted or was met on; for a country, visits to it."""
     Visit = actor.visits_made.model
@@ -93,7 +109,7 @@ class ActorDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         actor = self.object
-        made = actor.visits_made.published()
+        made = visits_made(actor)
         received = visits_received(actor)
         claims_by = actor.claims_made.published()
         claims_about = actor.claims_about.published()
@@ -164,3 +180,26 @@ class ActorDetailView(DetailView):
             title=f"Visits of {actor.name}",
             legend=(("made", "Visits made"), ("received", "Visits received")),
         )
+
+
+#: Names a type-ahead offers at once, and the fewest characters it looks them up for.
+SUGGESTIONS, SUGGEST_MIN_CHARS = 10, 2
+
+
+def suggest(request):
+    """Return the public actors whose name or alias contains ?q= (JSON), best first.
+
+    The type-ahead of the leader, speaker and actor filters (static/js/suggest.js): each
+    suggestion's value is the slug the filter takes, its label the name and the country.
+    """
+    text = request.GET.get("q", "").strip()[:100]
+    if len(text) < SUGGEST_MIN_CHARS:
+        return JsonResponse({"results": []})
+    actors = Actor.objects.published().matching(text).select_related("country")
+    results = []
+    for actor in actors[:SUGGESTIONS]:
+        country = actor.country
+        place = country.name if country and country.is_published and country != actor else ""
+        label = f"{actor.name} ({place})" if place else actor.name
+        results.append({"value": actor.slug, "label": label})
+    return JsonResponse({"results": results})

@@ -3,6 +3,8 @@
 from claims.models import Claim, ClaimKind, ClaimStatus
 from core.lists.filters import (
     ChoiceFilter,
+    MatchedRelatedSlugFilter,
+    MatchedSlugFilter,
     PublicFilterSet,
     RelatedSlugFilter,
     SearchFilter,
@@ -17,9 +19,11 @@ class ClaimFilterSet(PublicFilterSet):
 
     q = SearchFilter(label="Search", fallback_fields=("quote", "summary", "status_note"))
     issue = RelatedSlugFilter(field_name="issues", label="Issue")
-    leader = SlugFilter(field_name="visit__visitor", label="Leader (of the visit)")
-    actor = RelatedSlugFilter(field_name="actors", label="About")
-    speaker = SlugFilter(field_name="speaker", label="Speaker")
+    leader = MatchedSlugFilter(
+        field_name="visit__visitor", label="Leader (of the visit)", suggest="actors:suggest"
+    )
+    actor = MatchedRelatedSlugFilter(field_name="actors", label="About", suggest="actors:suggest")
+    speaker = MatchedSlugFilter(field_name="speaker", label="Speaker", suggest="actors:suggest")
     visit = SlugFilter(field_name="visit", label="Visit")
     source = SlugFilter(field_name="source", label="Source")
     status = ChoiceFilter(field_name="status", choices=ClaimStatus.choices, label="Status")

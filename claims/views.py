@@ -23,7 +23,6 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
     exporter_class = ClaimExporter
     title = "Claims"
     form_fields = ("q", "issue", "status", "kind", "speaker", "actor", "leader", "year")
-    facet_choice_fields = ("speaker", "actor", "leader")
     headline_field = "quote"
 
     def get_facets(self):

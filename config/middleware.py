@@ -21,8 +21,7 @@ from core import dataversion
 
 logger = logging.getLogger(__name__)
 
-# No inline scripts anywhere (the admin's scripts are files too); inline style attributes are
-# allowed because the admin's templates use a few. SVG charts are inline markup, not images.
+# No inline scripts (the admin's are files too); inline styles for the admin's templates.
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
@@ -88,6 +87,7 @@ class PageCacheMiddleware:
         if state is None:
             return self.get_response(request)
         version, changed_at = state
+        request.data_version = version  # the version the page is rendered at (see core.lists)
         etag = quote_etag(f"{self.release}-{version}")
         last_modified = dataversion.http_date_of(changed_at)
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)

@@ -4,6 +4,7 @@ from django import forms
 
 from core.lists.filters import (
     ChoiceFilter,
+    MatchedSlugFilter,
     PublicFilterSet,
     RelatedSlugFilter,
     SearchFilter,
@@ -41,7 +42,7 @@ class VisitFilterSet(PublicFilterSet):
     """Visits by leader, year or years, issue, origin, destination, kind and text."""
 
     q = SearchFilter(label="Search", fallback_fields=VISIT_SEARCH_FIELDS)
-    leader = SlugFilter(field_name="visitor", label="Leader")
+    leader = MatchedSlugFilter(field_name="visitor", label="Leader", suggest="actors:suggest")
     issue = RelatedSlugFilter(field_name="issues", label="Issue")
     year = YearFilter(field_name="start_date", label="Year")
     year_from = YearBoundFilter(field_name="start_date", lookup_expr="gte", label="From year")

@@ -1,13 +1,9 @@
 """The reads of visits and issues: what a card, a link and an issue's counts need."""
 
-from django.db import connections
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
-from core.lists.paging import about
+from core.lists.tally import digest, kept
 from core.models import CuratedQuerySet, public_q, shown
-
-#: Counts of an issue's visits or claims above which the issues list shows an estimate.
-ESTIMATE_ABOVE = 1_000
 
 
 class IssueQuerySet(CuratedQuerySet):
@@ -23,24 +19,20 @@ class IssueQuerySet(CuratedQuerySet):
         claims = _link_counts(self.model.claims, issue_ids, self.model)
         return {pk: (visits.get(pk, 0), claims.get(pk, 0)) for pk in issue_ids}
 
-    def attach_counts(self, issues):
+    def attach_counts(self, issues, version=None):
         """Set `visit_count` and `claim_count` (public rows) and their labels on each issue.
 
-        Counts are exact, except where the planner's statistics put them above
-        ESTIMATE_ABOVE: those show its estimate ("about 240,000"), read without counting.
+        Exact, and kept per data version (core.lists.tally.kept): counting the links of a
+        million claims takes the database about half a second. `version` is the data's
+        version if the caller has read it.
         """
         issues = list(issues)
-        relations = {"visit": self.model.visits, "claim": self.model.claims}
-        estimates = _estimated_counts(list(relations.values()), self.model, self.db)
-        for kind, relation in relations.items():
-            estimated = {pk: n for pk, n in estimates[relation].items() if n > ESTIMATE_ABOVE}
-            wanted = [issue.pk for issue in issues if issue.pk not in estimated]
-            exact = _link_counts(relation, wanted, self.model)
-            for issue in issues:
-                count = estimated.get(issue.pk, exact.get(issue.pk, 0))
-                setattr(issue, f"{kind}_count", count)
-                label = f"about {about(count)}" if issue.pk in estimated else f"{count:,}"
-                setattr(issue, f"{kind}_count_label", label)
+        ids = sorted(issue.pk for issue in issues)
+        counts = kept(f"issue-counts:{digest(ids)}", lambda: self.counts(ids), version, self.db)
+        for issue in issues:
+            visits, claims = counts.get(issue.pk, (0, 0))
+            issue.visit_count, issue.visit_count_label = visits, f"{visits:,}"
+            issue.claim_count, issue.claim_count_label = claims, f"{claims:,}"
         return issues
 
 
@@ -55,6 +47,21 @@ class VisitQuerySet(CuratedQuerySet):
             .defer_unshown(*related)
             .prefetch_related(shown("issues", issues, "shown_issues"))
         )
+
+    def discussed_in(self, sources):
+        """Return visits that one of `sources` covers or makes a public claim about.
+
+        `sources` is a queryset of source documents (those curators read, say): visits sit
+        below sources, so they are given rather than imported.
+        """
+        covered = self.model.sources.through.objects.filter(
+            visit_id=OuterRef("pk"), sourcedocument__in=sources
+        )
+        claim_model = self.model._meta.get_field("claims").related_model
+        claimed = claim_model.objects.published().filter(
+            visit_id=OuterRef("pk"), source__in=sources
+        )
+        return self.filter(Exists(covered) | Exists(claimed))
 
 
 def _owner_field(relation, issue_model):
@@ -72,7 +79,7 @@ def _link_counts(relation, issue_ids, issue_model):
     `relation` is a many-to-many descriptor whose `through` has an `issue` side; the rows on
     the other side are counted only when public.
     """
-    if not issue_ids:  # every count is an estimate: nothing to read
+    if not issue_ids:
         return {}
     owner_field = _owner_field(relation, issue_model)
     rows = (
@@ -83,60 +90,3 @@ def _link_counts(relation, issue_ids, issue_model):
         .order_by()
     )
     return {row["issue_id"]: row["n"] for row in rows}
-
-
-def _estimated_counts(relations, issue_model, using):
-    """Return {relation: {issue id: estimated public rows}} from the planner's statistics.
-
-    PostgreSQL keeps, per column, the most common values and their frequencies; for a link
-    table's `issue_id` they are each issue's share of the links. Times the number of links
-    and the share of public rows on the other side, that is the estimate the planner itself
-    would make, read in two small queries instead of counting a million links. Empty where
-    there are no statistics (another database, or a table never analysed).
-    """
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return {relation: {} for relation in relations}
-    links = {relation: relation.through._meta.db_table for relation in relations}
-    owners = {
-        relation: _owner_field(relation, issue_model).related_model._meta.db_table
-        for relation in relations
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT s.tablename, c.reltuples, s.most_common_vals::text, s.most_common_freqs
-            FROM pg_stats s JOIN pg_class c
-                ON c.relname = s.tablename AND c.relnamespace = current_schema()::regnamespace
-            WHERE s.schemaname = current_schema() AND s.attname = 'issue_id'
-                AND s.tablename = ANY(%s)
-            """,
-            [list(links.values())],
-        )
-        link_stats = {table: (rows, values, freqs) for table, rows, values, freqs in cursor}
-        cursor.execute(
-            """
-            SELECT tablename, most_common_vals::text, most_common_freqs FROM pg_stats
-            WHERE schemaname = current_schema() AND attname = 'is_public'
-                AND tablename = ANY(%s)
-            """,
-            [list(owners.values())],
-        )
-        public_share = {
-            table: dict(zip(_array(values), freqs, strict=True)).get("t", 0.0)
-            for table, values, freqs in cursor
-        }
-    result = {}
-    for relation, table in links.items():
-        rows, values, freqs = link_stats.get(table, (0, None, None))
-        share = public_share.get(owners[relation], 0.0)
-        result[relation] = {
-            int(pk): round(rows * freq * share)
-            for pk, freq in zip(_array(values), freqs or [], strict=True)
-        }
-    return result
-
-
-def _array(text):
-    """Return the items of a PostgreSQL array written as text ("{6,1,4}")."""
-    return text.strip("{}").split(",") if text else []

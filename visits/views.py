@@ -53,7 +53,6 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
         "year_from",
         "year_to",
     )
-    facet_choice_fields = ("leader",)
     country_fields = ("origin", "destination")
     headline_field = "summary"
 
@@ -177,7 +176,8 @@ class IssueListView(FilteredListView):
         return queryset.select_related("parent").defer_unshown("parent")
 
     def decorate(self, objects):
-        return Issue.objects.attach_counts(objects)
+        version = getattr(self.request, "data_version", None)
+        return Issue.objects.attach_counts(objects, version)
 
 
 class IssueDetailView(DetailView):

@@ -1,11 +1,17 @@
-"""Facet counts: how many of the current results fall under each value of a field.
+"""Facet counts: how many of the results fall under each value of a field, exactly.
 
-All facets of a list are counted together over one set of rows (every result, or the first
-rows of a large result; see FilteredListView.sample): the single-valued ones from one read
-of their columns, each many-to-many one from one read of its links, and the related rows named
-in one query per related model (the speaker, actor and leader facets of claims are all actors).
-A list page therefore costs the same few queries whatever the number of results, and no more
-time than reading that bounded set of rows.
+Every facet of a list is counted over the whole result, in one of two ways that give the same
+numbers (tests hold them to it):
+
+- a result of at most `ROWS_LIMIT` rows is read once, the ids and the single-valued columns
+  of every facet together, and counted here; each many-to-many facet is counted from the
+  links of those ids by the link table's index;
+- a larger result is counted by the database, one GROUP BY per facet over the filtered query.
+
+Only the top values of each facet are then named, in one query per related model (the speaker,
+actor and leader facets of claims are all actors), and only public ones: a draft issue or
+country never shows as a value. The result (see tally) is kept per data version, so a list's
+pages, orders and downloads count it once.
 """
 
 from collections import Counter
@@ -13,9 +19,13 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.db.models import Count
+from django.db.models.functions import ExtractYear
 
 from core import db  # noqa: F401 - registers the any_of lookup
 from core.lists.filters import label_field, related_model
+
+#: Results at most this many are read once and counted here; larger ones by the database.
+ROWS_LIMIT = 20_000
 
 
 @dataclass
@@ -36,16 +46,29 @@ class Facet:
     limit: int = 10
     values: list = field(default_factory=list)
 
-    #: The values() column whose values this facet counts (single-valued facets).
     def column(self, model):
+        """Return the values() column whose values this facet counts (single-valued facets)."""
         return None
 
     def target(self, model):
         """Return the related model whose rows this facet counts (by id), or None."""
         return None
 
+    def key(self, value):
+        """Return the facet value a column value counts under (a date's year, say)."""
+        return value
+
+    def group(self, queryset):
+        """Return {value: count} over `queryset`, counted by the database."""
+        column = self.column(queryset.model)
+        rows = queryset.order_by().values(column).annotate(facet_n=Count("pk"))
+        counts = Counter()
+        for value, count in rows.values_list(column, "facet_n"):
+            counts[self.key(value)] += count
+        return counts
+
     def rows(self, model, counts):
-        """Return (value, label, count) for the top values, from {column value: count}."""
+        """Return (value, label, count) for the top values, from {value: count}."""
         raise NotImplementedError
 
     def count_links(self, model, ids):
@@ -74,47 +97,67 @@ def facet_columns(facets, model):
     return list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
 
 
-def compute_facets(facets, model, columns, records, active, url_for):
-    """Fill every facet from the same rows: `records`, tuples of (pk, *columns) of `model`.
+def count_facets(facets, queryset, total):
+    """Return {param: [(value, label, count)]}: each facet's top values over `queryset`.
 
-    `active(param)` gives the values of a parameter in force; `url_for(param, value, active)`
-    makes each value's link.
+    `total` is the number of rows of `queryset` (counted already): it chooses between
+    reading the rows and grouping in the database.
     """
-    # The ids themselves rather than a subquery: given a list, the planner reads the links
-    # of these rows by index instead of hashing the whole link table.
-    ids = [record[0] for record in records]
-    related = []
+    model = queryset.model
+    if total == 0 or not facets:
+        return {facet.param: [] for facet in facets}
+    counts = {}
+    if total <= ROWS_LIMIT:
+        columns = facet_columns(facets, model)
+        records = list(queryset.order_by().values_list("pk", *columns))
+        ids = [record[0] for record in records]
+        for facet in facets:
+            column = facet.column(model)
+            if column is None:
+                counts[facet.param] = facet.count_links(model, ids)
+            else:
+                found = Counter()
+                for value in map(itemgetter(1 + columns.index(column)), records):
+                    found[facet.key(value)] += 1
+                counts[facet.param] = found
+    else:
+        for facet in facets:
+            if facet.column(model) is None:
+                counts[facet.param] = facet.count_links(model, queryset.values("pk"))
+            else:
+                counts[facet.param] = facet.group(queryset)
+    for found in counts.values():
+        found.pop(None, None)
+        found.pop("", None)
+    return name_facets(facets, model, counts)
+
+
+def name_facets(facets, model, counts):
+    """Return {param: [(value, label, count)]} of each facet's top public values.
+
+    Only the likeliest top values are named, in one query per related model: a related row
+    may not be public (a draft country of an actor, a draft issue linked to a visit), so twice
+    as many as shown are asked for, and the rest only if those fall short.
+    """
+    result, related = {}, []
     for facet in facets:
-        column = facet.column(model)
-        if column is None:
-            counts = facet.count_links(model, ids)
-        else:
-            counts = Counter(map(itemgetter(1 + columns.index(column)), records))
-            counts.pop(None, None)
-            counts.pop("", None)
         target = facet.target(model)
         if target is None:
-            facet.fill(facet.rows(model, counts), active(facet.param), url_for)
+            result[facet.param] = facet.rows(model, counts[facet.param])
         else:
-            related.append((facet, target, counts))
-    # Only the likeliest top values are named, in one query per related model: a related
-    # row may not be public (a draft country of an actor, a draft issue linked to a visit),
-    # so twice as many as shown are asked for, and the rest only if those fall short.
-    ranked = {facet.param: _ranked(counts) for facet, _target, counts in related}
+            related.append((facet, target, _ranked(counts[facet.param])))
     wanted = {}
-    for facet, target, _counts in related:
-        candidates = ranked[facet.param][: 2 * facet.limit]
-        wanted.setdefault(target, set()).update(pk for pk, _count in candidates)
+    for facet, target, order in related:
+        wanted.setdefault(target, set()).update(pk for pk, _count in order[: 2 * facet.limit])
     named = {target: _names(target, pks) for target, pks in wanted.items()}
-    for facet, target, _counts in related:
-        order = ranked[facet.param]
+    for facet, target, order in related:
         names = named[target]
         top = [(*names[pk], count) for pk, count in order if pk in names][: facet.limit]
         if len(top) < facet.limit and len(order) > 2 * facet.limit:
             names = {**names, **_names(target, [pk for pk, _count in order[2 * facet.limit :]])}
             top = [(*names[pk], count) for pk, count in order if pk in names][: facet.limit]
-        facet.fill(top, active(facet.param), url_for)
-    return facets
+        result[facet.param] = top
+    return result
 
 
 def _ranked(counts):
@@ -155,21 +198,24 @@ class ManyFacet(Facet):
         return model._meta.get_field(self.relation).related_model
 
     def count_links(self, model, ids):
+        """Count the links of `ids`: a list of ids, or a subquery of them (a large result)."""
         relation = model._meta.get_field(self.relation)
         through = relation.remote_field.through
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        if not ids:
-            return {}
-        # Counted in the database by the link table's index alone; only the top values are
-        # then named (and checked public), rather than joining every linked row.
+        if isinstance(ids, list) and not ids:
+            return Counter()
+        # Given the ids themselves, the planner reads these rows' links by index instead of
+        # hashing the whole link table; only the top values are then named (and checked
+        # public), rather than joining every linked row.
+        lookup = f"{owner}__any_of" if isinstance(ids, list) else f"{owner}__in"
         rows = (
-            through.objects.filter(**{f"{owner}__any_of": ids})
+            through.objects.filter(**{lookup: ids})
             .values(f"{target}_id")
             .annotate(n=Count("pk"))
             .values_list(f"{target}_id", "n")
             .order_by()
         )
-        return dict(rows)
+        return Counter(dict(rows))
 
 
 @dataclass
@@ -210,9 +256,19 @@ class YearFacet(Facet):
     def column(self, model):
         return self.path
 
+    def key(self, value):
+        return value.year if value is not None else None
+
+    def group(self, queryset):
+        rows = (
+            queryset.order_by()
+            .annotate(facet_year=ExtractYear(self.path))
+            .values("facet_year")
+            .annotate(facet_n=Count("pk"))
+            .values_list("facet_year", "facet_n")
+        )
+        return Counter(dict(rows))
+
     def rows(self, model, counts):
-        years = Counter()
-        for day, n in counts.items():
-            years[day.year] += n
-        top = self._top(years, key=lambda year: -year)
+        top = self._top(counts, key=lambda year: -year)
         return sorted(((year, year, n) for year, n in top), reverse=True)

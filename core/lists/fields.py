@@ -102,7 +102,28 @@ class ListField(forms.Field):
         return value
 
 
+class Named(str):
+    """A public record's slug, as a filter's cleaned value: with its id, its name, and the
+    value given in the URL (the slug itself, or the name typed)."""
+
+    def __new__(cls, slug, pk, label, given):
+        named = super().__new__(cls, slug)
+        named.pk, named.label, named.given = pk, label, given
+        return named
+
+
 class SlugListField(ListField):
+    """Public records of `target` named by their slugs; an unknown slug is a form error.
+
+    Cleaned, each value is a Named slug: the records are read in one query, for the filter
+    and the chips. Without a `target` (a field made outside a FilterSet) slugs are only
+    checked for their form.
+    """
+
+    def __init__(self, *, target=None, **kwargs):
+        self.target = target
+        super().__init__(**kwargs)
+
     def check_value(self, value):
         try:
             validate_slug(value)
@@ -113,6 +134,111 @@ class SlugListField(ListField):
                 params={"value": value[:60]},
             ) from None
         return value
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        if self.target is None or not values:
+            return values
+        found = public_records(self.target, values)
+        unknown = [item for item in values if item not in found]
+        if unknown:
+            noun = self.target._meta.verbose_name
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        "There is no public %(noun)s “%(value)s”.",
+                        code="unknown",
+                        params={"noun": noun, "value": item[:60]},
+                    )
+                    for item in unknown
+                ]
+            )
+        return [Named(item, *found[item], item) for item in values]
+
+
+def public_records(target, slugs):
+    """Return {slug: (id, label)} of the public rows of `target` among `slugs`: one query."""
+    label = "name" if any(f.name == "name" for f in target._meta.concrete_fields) else "title"
+    rows = target.objects.published().filter(slug__in=slugs).values_list("pk", "slug", label)
+    return {slug: (pk, name) for pk, slug, name in rows}
+
+
+class SuggestInput(RepeatableMixin, forms.TextInput):
+    """A text input that offers matching records as one types (static/js/suggest.js).
+
+    The script fills the input's datalist from `url` (?q=…); without it the input still works:
+    the server reads a slug or (part of) a name, see MatchedSlugListField.
+    """
+
+    def __init__(self, url="", attrs=None):
+        attrs = {"autocomplete": "off", "spellcheck": "false", **(attrs or {})}
+        super().__init__(attrs)
+        self.url = url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {})}
+        options = f"{attrs.get('id', name)}-options"
+        attrs.update({"list": options, "data-suggest": self.url})
+        html = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', html, options)
+
+
+class MatchedSlugListField(SlugListField):
+    """Records named by slug, or by a name or part of one as typed ("mun", "Imran Khan").
+
+    A value that is not a public slug is matched against names and aliases (the target's
+    `matching()`): one match, or one exact name among several, is taken; several are a form
+    error naming them, so that the reader picks one; none is a form error.
+    """
+
+    #: Matches named in the error when a typed name fits several records.
+    SHOWN = 6
+
+    def check_value(self, value):
+        if len(value) > 200:
+            raise forms.ValidationError("A value may be at most 200 characters.", code="long")
+        return value
+
+    def to_python(self, value):
+        values = ListField.to_python(self, value)
+        if self.target is None or not values:
+            return values
+        found = public_records(self.target, values)
+        resolved, errors = [], []
+        for item in values:
+            try:
+                named = Named(item, *found[item], item) if item in found else self.match(item)
+            except forms.ValidationError as error:
+                errors.append(error)
+                continue
+            if named not in resolved:
+                resolved.append(named)
+        if errors:
+            raise forms.ValidationError(errors)
+        return resolved
+
+    def match(self, text):
+        """Return the Named slug of the one record `text` names."""
+        noun = self.target._meta.verbose_name
+        matches = list(self.target.objects.published().matching(text)[: self.SHOWN + 1])
+        exact = [record for record in matches if record.match_rank == 0]
+        if len(matches) == 1 or len(exact) == 1:
+            record = matches[0] if len(matches) == 1 else exact[0]
+            return Named(record.slug, record.pk, record.name, text)
+        if not matches:
+            raise forms.ValidationError(
+                "No public %(noun)s is named “%(value)s”: check the spelling, or type part "
+                "of the name and pick one of the suggestions.",
+                code="no_match",
+                params={"noun": noun, "value": text[:60]},
+            )
+        names = ", ".join(record.name for record in matches[: self.SHOWN])
+        more = " …" if len(matches) > self.SHOWN else ""
+        raise forms.ValidationError(
+            "“%(value)s” fits several: %(names)s%(more)s. Type more of the name.",
+            code="ambiguous",
+            params={"value": text[:60], "names": names, "more": more},
+        )
 
 
 class TextListField(ListField):

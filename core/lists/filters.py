@@ -10,13 +10,16 @@ import datetime
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from core import search
 from core.lists.fields import (
     ChoiceListField,
     ListField,
+    MatchedSlugListField,
     SearchInput,
     SlugListField,
+    SuggestInput,
     TextListField,
     YearField,
     YearListField,
@@ -49,35 +52,24 @@ class ListFilter(django_filters.Filter):
 class SlugFilter(ListFilter):
     """Rows whose foreign key `field_name` points to one of the given slugs (OR).
 
-    The slugs are first read as the ids of public rows (one query, kept for the chips), and
-    the rows filtered by those ids: no join, and the planner sees the actual values, so it
-    knows that one leader has thousands of visits and another three.
+    The form field reads the slugs as the ids of public rows (one query; an unknown slug is a
+    form error; each cleaned value is a fields.Named), and the rows are filtered by those ids:
+    no join, and the planner sees the actual values, so it knows that one leader has
+    thousands of visits and another three.
     """
 
     field_class = SlugListField
 
-    def targets(self, model, values):
-        """Return {slug: (id, label)} of the public rows named by `values` (one query)."""
-        key = tuple(values)
-        if getattr(self, "found", (None,))[0] != key:
-            target = related_model(model, self.field_name)
-            rows = (
-                target.objects.published()
-                .filter(slug__in=values)
-                .values_list("pk", "slug", label_field(target))
-            )
-            self.found = (key, {slug: (pk, label) for pk, slug, label in rows})
-        return self.found[1]
+    @property
+    def field(self):
+        if getattr(self, "model", None) is not None:  # bound to a FilterSet
+            self.extra.setdefault("target", related_model(self.model, self.field_name))
+        return super().field
 
     def filter(self, qs, value):
         if not value:
             return qs
-        ids = [pk for pk, _label in self.targets(qs.model, value).values()]
-        return qs.filter(**{f"{self.field_name}__in": ids})
-
-    def value_labels(self, model, values):
-        found = self.targets(model, values)
-        return {value: found[value][1] if value in found else value for value in values}
+        return qs.filter(**{f"{self.field_name}__in": [named.pk for named in value]})
 
 
 class RelatedSlugFilter(SlugFilter):
@@ -86,12 +78,37 @@ class RelatedSlugFilter(SlugFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        found = self.targets(qs.model, value)
-        for slug in value:
-            if slug not in found:
-                return qs.none()
-            qs = qs.filter(linked_to(qs.model, self.field_name, found[slug][0]))
+        for named in value:
+            qs = qs.filter(linked_to(qs.model, self.field_name, named.pk))
         return qs
+
+
+class MatchedFilterMixin:
+    """A slug filter whose values may also be typed names, offered as one types (actors)."""
+
+    field_class = MatchedSlugListField
+
+    def __init__(self, *args, suggest="", **kwargs):
+        # The type-ahead's URL, reversed when the form is first drawn (URLs load after filters).
+        self.suggest = suggest
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if "widget" not in self.extra:
+            self.extra["widget"] = SuggestInput(url=reverse(self.suggest))
+            self.extra.setdefault(
+                "help_text", "Type part of a name and pick one; or give its identifier."
+            )
+        return super().field
+
+
+class MatchedSlugFilter(MatchedFilterMixin, SlugFilter):
+    """Rows whose foreign key points to one of the given actors, by slug or typed name (OR)."""
+
+
+class MatchedRelatedSlugFilter(MatchedFilterMixin, RelatedSlugFilter):
+    """Rows linked to every one of the given actors, by slug or typed name (AND)."""
 
 
 def linked_to(model, relation, target_id):

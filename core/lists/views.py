@@ -1,11 +1,11 @@
 """The view behind every public list: one FilterSet serving the HTML page, the CSV and the JSON.
 
-A list is django-filter's FilterView with a bounded paginator (see paging), facets counted over
-the first results (see facets), the active filters as removable chips, and ?format=csv|json
-answered with every matching row, streamed (see exports).
+A list is django-filter's FilterView whose exact total and facets are counted over the whole
+result once per filter set and data version (see tally and facets), read a page at a time by a
+deferred join (see paging), with the active filters as removable chips; ?format=csv|json
+answers with every matching row, streamed (see exports).
 """
 
-import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -16,18 +16,16 @@ from django.utils.text import slugify
 from django_filters.views import FilterView
 
 from core import search
-from core.lists import paging
 from core.lists.exports import error_response, export_response
-from core.lists.facets import compute_facets, facet_columns
-from core.lists.paging import BoundedPaginator, bounded_count, count_label, estimated_count
+from core.lists.fields import Named
+from core.lists.paging import ListPaginator
+from core.lists.tally import tally
 
 FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
 CONTROL_PARAMS = ("page", "format", "sort", "bom")
 #: The longest download file name built from the filters (without its extension).
 FILENAME_LIMIT = 80
-#: Results the facets count exactly; past it they count the first this many, and say so.
-FACET_LIMIT = 500
 
 
 @dataclass
@@ -74,7 +72,7 @@ class FilteredListView(FilterView):
     filterset_class = None
     exporter_class = None
     paginate_by = 25
-    paginator_class = BoundedPaginator
+    paginator_class = ListPaginator
     #: Form fields shown in the filter form; other parameters travel as hidden inputs.
     form_fields: tuple[str, ...] = ("q",)
     #: Select fields whose options are the top values of the facet of the same name.
@@ -83,8 +81,6 @@ class FilteredListView(FilterView):
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
     title = ""
-    #: Results the facets count exactly (None: FACET_LIMIT); past it, the first this many.
-    facet_limit = None
     #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page.
     api_view_name = ""
     #: Further download formats, {format: label}, answered by `extra_export`.
@@ -132,7 +128,9 @@ class FilteredListView(FilterView):
                     "Invalid parameters.", {"bom": ["Give bom=1 for a byte order mark, or 0."]}
                 )
             filtered = self.filterset.qs
-            rank = self.filterset.can_rank and self.can_rank(bounded_count(filtered))
+            # The total only where it is needed: to rank a search, and for the JSON's count.
+            counted = self.tally(filtered) if fmt == "json" or self.filterset.can_rank else None
+            rank = counted is not None and self.can_rank(counted.count)
             rows = self.filterset.ordered(filtered, rank=rank)
             if fmt in self.extra_formats:
                 return self.extra_export(rows, fmt)
@@ -141,7 +139,7 @@ class FilteredListView(FilterView):
                 # Read before the rows: a program learns how many rows follow, and from where.
                 api = self.get_api_link()
                 meta = {
-                    "count": filtered.count(),
+                    "count": counted.count,
                     "filters": self.active_filters(),
                     "api": request.build_absolute_uri(api) if api else None,
                 }
@@ -155,10 +153,22 @@ class FilteredListView(FilterView):
             )
         filtered = self.filterset.qs if valid else self.filterset.queryset.none()
         self.facets = self.get_facets() if valid else []
-        self.counted, self.records, self.facet_note = self.sample(filtered, self.facets)
-        self.object_list = self.filterset.ordered(filtered, rank=self.can_rank(self.counted))
+        self.counted = self.tally(filtered) if valid else None
+        total = self.counted.count if valid else 0
+        self.object_list = self.filterset.ordered(filtered, rank=self.can_rank(total))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context, status=200 if valid else 400)
+
+    def tally(self, filtered):
+        """Return the exact Tally (total, facet counts) of the `filtered` rows.
+
+        Kept per filter set and data version; the facets are always counted with the total, so
+        that a download, which needs only the total, reuses a page's tally and the reverse.
+        """
+        name = self.request.resolver_match.view_name
+        # The page cache has read the version this page is rendered at (anonymous requests).
+        version = getattr(self.request, "data_version", None)
+        return tally(name, self.active_filters(), filtered, self.get_facets(), version)
 
     def active_filters(self):
         """Return {parameter: [values]} of the filters in force, as given (control ones aside)."""
@@ -214,25 +224,14 @@ class FilteredListView(FilterView):
         return query_url(params, drop=())
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # The facets' rows are the first results in the order shown (unless ranked by
-        # relevance): the pages among them need not look their ids up again.
-        ranked = self.filterset.ranked(rank=self.can_rank(self.counted))
-        first_ids = [] if ranked else [record[0] for record in self.records]
-        return self.paginator_class(
-            queryset,
-            per_page,
-            prepare=self.prepare,
-            counted=self.counted,
-            first_ids=first_ids,
-            all_ids=bool(first_ids) and self.counted == (len(self.records), True),
-            **kwargs,
-        )
+        count = self.counted.count if self.counted else 0
+        return self.paginator_class(queryset, per_page, prepare=self.prepare, count=count, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """Return the page asked for, or the nearest one with a note saying so (`page_note`).
 
-        Never a 404 for a page number, and never an invented page: past the end of a list
-        whose total is an estimate, the rows are counted (only then) to find the last page.
+        Never a 404 for a page number, and never an invented page: the total is exact, so
+        past the end is the last page.
         """
         paginator = self.get_paginator(queryset, page_size)
         raw = (self.request.GET.get(self.page_kwarg) or "1").strip()
@@ -245,18 +244,12 @@ class FilteredListView(FilterView):
         if number < 1:
             number = 1
             self.page_note = "Pages start at 1: this is page 1."
-        last = paginator.num_pages if paginator.exact else None
-        page = None
-        if last is None and number > 1:
-            page = paginator.page(number)
-            if not page.object_list:
-                last, page = max(1, math.ceil(queryset.count() / page_size)), None
-        if last is not None and number > last:
+        last = paginator.num_pages
+        if number > last:
             pages = "only 1 page" if last == 1 else f"only {last:,} pages"
             self.page_note = f"There {'is' if last == 1 else 'are'} {pages}: this is the last."
             number = last
-        if page is None:
-            page = paginator.page(number)
+        page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -269,16 +262,10 @@ class FilteredListView(FilterView):
         if query and self.headline_field:
             search.attach_headlines(objects, query, self.headline_field)
         self.decorate(objects)
-        model = filterset.queryset.model
-        if self.facets:
-            compute_facets(
-                self.facets,
-                model,
-                facet_columns(self.facets, model),
-                self.records,
-                lambda param: _values(params, param),
-                self.facet_url,
-            )
+        if self.counted:
+            for facet in self.facets:
+                rows = self.counted.facets.get(facet.param, [])
+                facet.fill(rows, _values(params, facet.param), self.facet_url)
         chips = self.get_chips() if valid else []
         self.fill_form(filterset.form, self.facets, chips)
         paginator, page = context["paginator"], context["page_obj"]
@@ -296,10 +283,10 @@ class FilteredListView(FilterView):
             object_list=objects,
             page_range=paginator.page_links(page),
             result_count=paginator.count,
-            result_count_label=paginator.count_label,
-            result_count_exact=paginator.exact,
+            result_count_label=f"{paginator.count:,}",
+            page_number_label=f"{page.number:,}",
+            page_count_label=f"{paginator.num_pages:,}",
             facets=[facet for facet in self.facets if facet.values],
-            facet_note=self.facet_note,
             chips=chips,
             clear_url=self.request.path,
             sort_links=self.get_sort_links(),
@@ -319,47 +306,16 @@ class FilteredListView(FilterView):
                 "Too many matches to rank by relevance: shown in the default order."
                 if filterset.sort_key == "relevance"
                 and filterset.can_rank
-                and not self.can_rank(self.counted)
+                and not self.can_rank(paginator.count)
                 else ""
             ),
         )
         return context
 
     @staticmethod
-    def can_rank(counted):
-        """Return whether results this many (bounded_count's answer) may be ranked one by one."""
-        count, exact = counted
-        return exact and count <= search.RANK_LIMIT
-
-    def sample(self, filtered, facets):
-        """Return (counted, records, note): the count and the rows the facets count.
-
-        One read of the first rows in the order shown (relevance aside) gives both: up to
-        `paging.COUNT_LIMIT` results their exact count, beyond it the planner's estimate; up to
-        `facet_limit` results the facets count them all, beyond it the first `facet_limit`,
-        and say so: counting a million rows seven ways on every page would cost seconds.
-        `records` are tuples of (pk, *columns of the facets).
-        """
-        sort = self.filterset.filters.get("sort")
-        if sort is None:
-            return bounded_count(filtered), [], ""
-        key = self.filterset.sort_key
-        if key == "relevance" or key not in sort.options:
-            key = self.filterset.default_sort
-        label, ordering = sort.options[key]
-        columns = facet_columns(facets, filtered.model)
-        rows = filtered.order_by(*ordering).values_list("pk", *columns)
-        count_limit, facet_limit = paging.COUNT_LIMIT, self.facet_limit or FACET_LIMIT
-        records = list(rows[: max(count_limit, facet_limit) + 1])
-        if len(records) <= count_limit:
-            counted = (len(records), True)
-        else:
-            counted = (max(estimated_count(filtered) or 0, count_limit + 1), False)
-        if len(records) <= facet_limit or not facets:
-            return counted, records, ""
-        shown = count_label(*counted, count_limit)
-        note = f"Counts among the first {facet_limit:,} of {shown} results ({label.lower()})."
-        return counted, records[:facet_limit], note
+    def can_rank(count):
+        """Return whether `count` results may be ranked by relevance one by one."""
+        return count <= search.RANK_LIMIT
 
     def facet_url(self, param, value, active):
         """Return the link of a facet value: this list with the value added, or removed."""
@@ -373,13 +329,21 @@ class FilteredListView(FilterView):
         params = self.request.GET
         chips = []
         model = self.filterset.queryset.model
+        cleaned = self.filterset.form.cleaned_data
         for name, bound_filter in self.filterset.filters.items():
             if name in CONTROL_PARAMS:
                 continue
             values = _values(params, name)
             if not values:
                 continue
-            labels = (
+            # A record's name as read with its slug (or matched to the name typed).
+            given = cleaned.get(name)
+            named = {
+                item.given: item.label
+                for item in (given if isinstance(given, list) else ())
+                if isinstance(item, Named)
+            }
+            labels = named or (
                 bound_filter.value_labels(model, values)
                 if hasattr(bound_filter, "value_labels")
                 else {}

@@ -9,10 +9,10 @@ from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
-# Facet rows with the count; page, aliases; country names; countries; visits
-ACTOR_LIST_QUERIES = 6 + DATA_VERSION_QUERIES
+# The count; the facets' rows; page, aliases; country names; countries; visits
+ACTOR_LIST_QUERIES = 7 + DATA_VERSION_QUERIES
 # And the chosen country, looked up by its slug
-ACTOR_LIST_FILTERED_QUERIES = 7 + DATA_VERSION_QUERIES
+ACTOR_LIST_FILTERED_QUERIES = 8 + DATA_VERSION_QUERIES
 # ... and the issues' names and slugs, for the chart's links.
 ACTOR_DETAIL_QUERIES = 24 + DATA_VERSION_QUERIES
 COUNTRY_DETAIL_QUERIES = 18 + DATA_VERSION_QUERIES

@@ -173,7 +173,9 @@ def test_a_draft_country_is_never_named(client, corpus):
     [
         ("year=abc", "year", "is not a year"),
         ("status=maybe", "status", "not one of the choices"),
-        ("leader=not%20a%20slug", "leader", "not a valid identifier"),
+        ("leader=not%20a%20slug", "leader", "No public actor is named “not a slug”"),
+        ("source=not%20a%20slug", "source", "not a valid identifier"),
+        ("visit=no-such-visit", "visit", "There is no public visit “no-such-visit”"),
         ("page_size=501", "page_size", "at most 500"),
         ("page_size=0", "page_size", "at least 1"),
         ("page_size=ten", "page_size", "whole number"),

@@ -61,7 +61,6 @@ def titles(client, query):
         ("kind=multilateral&kind=working", ["Imran Khan at Davos", "Imran Khan visits Kabul"]),
         ("q=Tashkent", ["Imran Khan in Tashkent"]),
         ("q=kabul khan", ["Imran Khan visits Kabul"]),
-        ("leader=nobody-at-all", []),
     ],
 )
 def test_visit_filters(client, corpus, query, expected):
@@ -100,7 +99,11 @@ def test_sort_orders_the_results(client, corpus, sort, expected_first):
         ("year=abc", "year", "is not a year"),
         ("year=20200", "year", "Enter a year between"),
         ("year_from=twenty", "year_from", "is not a year"),
-        ("leader=<script>", "leader", "is not a valid identifier"),
+        ("leader=<script>", "leader", "No public actor is named “&lt;script&gt;”"),
+        ("leader=nobody-at-all", "leader", "No public actor is named “nobody-at-all”"),
+        ("issue=no-such-issue", "issue", "There is no public issue “no-such-issue”"),
+        ("destination=atlantis", "destination", "There is no public actor “atlantis”"),
+        ("year_from=2020&year_to=2010", "year_to", "is before “From year” (2020)"),
         ("kind=spaceflight", "kind", "is not one of the choices"),
         ("sort=random", "sort", "Select a valid choice"),
         ("q=" + "x" * 300, "q", "at most 200 characters"),

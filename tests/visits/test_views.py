@@ -4,6 +4,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.utils.text import slugify
 
 from claims.models import Claim
 from core import search
@@ -14,11 +15,11 @@ from visits.views import CLAIMS_PER_SOURCE
 pytestmark = pytest.mark.django_db
 
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
-# Facet rows with the count; page, issues; issue links; actor and
-# issue names; issue and country options
-VISIT_LIST_QUERIES = 8 + DATA_VERSION_QUERIES
+# The count; the facets' rows; issue links; actor and issue names; page, issues; issue and
+# country options
+VISIT_LIST_QUERIES = 9 + DATA_VERSION_QUERIES
 # The same, and the chosen leader read by slug (the issue is among those read for the select).
-VISIT_LIST_FILTERED_QUERIES = 10 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
+VISIT_LIST_FILTERED_QUERIES = 11 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
 # The visit; its participants; claims per source, the sources, their first claims and their
 # issues, actors and disputers; claims per issue and the names of issues not on the visit;
 # the sources covering it, with their issues.
@@ -130,13 +131,49 @@ def test_submitting_the_form_with_empty_fields_redirects_to_a_clean_url(client, 
     assert response["Location"] == "/visits/?leader=imran-khan"
 
 
-def test_form_offers_the_top_leaders_and_every_issue(client, corpus):
+def test_form_offers_a_type_ahead_for_the_leader_and_every_issue(client, corpus):
     page = html(client.get("/visits/"))
-    leader_select = page.split('name="leader"', 1)[1].split("</select>", 1)[0]
+    leader = page.split('name="leader"', 1)[1].split("</datalist>", 1)[0]
 
-    assert '<option value="imran-khan">Imran Khan (4)</option>' in leader_select
-    assert "secretdraft" not in leader_select.lower()
+    assert 'data-suggest="/actors/suggest/"' in leader
+    assert 'list="id_leader-options"' in leader and '<datalist id="id_leader-options">' in leader
     assert '<option value="cpec">CPEC</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("mun", "asim-munir"), ("imran", "imran-khan"), ("MUNIR", "asim-munir")]
+)
+def test_the_type_ahead_finds_a_leader_by_part_of_the_name(client, corpus, typed, expected):
+    results = client.get("/actors/suggest/", {"q": typed}).json()["results"]
+
+    assert results[0]["value"] == expected
+    assert all("secretdraft" not in row["label"].lower() for row in results)
+
+
+@pytest.mark.parametrize(("typed", "name"), [("mun", "Asim Munir"), ("Imran Khan", "Imran Khan")])
+def test_a_leader_typed_without_the_type_ahead_is_matched_on_the_server(
+    client, corpus, typed, name
+):
+    page = html(client.get("/visits/", {"leader": typed}))
+    by_slug = html(client.get("/visits/", {"leader": slugify(name)}))
+
+    assert f"Leader: {name}" in " ".join(page.split())  # the chip names the leader
+    assert page.count('class="card"') == by_slug.count('class="card"') > 0
+
+
+def test_a_name_that_fits_several_actors_asks_for_more(client, corpus):
+    response = client.get("/visits/", {"leader": "as"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“as” fits several: Ashraf Ghani, Asim Munir. Type more of the name." in page
+
+
+def test_the_type_ahead_never_offers_a_draft(client, corpus):
+    typed = corpus.draft_actor.name[:6]
+    results = client.get("/actors/suggest/", {"q": typed}).json()["results"]
+
+    assert corpus.draft_actor.slug not in [row["value"] for row in results]
 
 
 def test_visit_page_answers_when_where_who_and_whom_they_met(client, corpus):
@@ -254,25 +291,20 @@ def test_issue_pages_run_the_same_queries_at_any_size(client, django_assert_num_
         client.get(corpus.issues["aid"].get_absolute_url())
 
 
-@pytest.mark.skipif(not search.is_postgres(), reason="planner statistics are PostgreSQL's")
-def test_issue_list_shows_the_planners_estimate_for_large_counts(client, corpus, monkeypatch):
-    from django.db import connection
-
-    from visits import querysets
-
+def test_the_issue_list_counts_are_the_totals_of_the_lists_they_link(client, corpus):
     for _number in range(6):
         factories.ClaimFactory(
             source=corpus.source, quote="Aid worth", issues=[corpus.issues["aid"]]
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE claims_claim_issues; ANALYZE claims_claim")
-    monkeypatch.setattr(querysets, "ESTIMATE_ABOVE", 3)
 
     page = html(client.get("/issues/"))
 
-    aid = page.split(">Aid</a></h3>", 1)[1].split("</li>", 1)[0]
-    assert re.search(r">about \d+ claims</a>", aid)
-    assert ">1 visit</a>" in aid  # small counts stay exact
+    for slug in ("aid", "kashmir", "afghanistan"):
+        for noun in ("visits", "claims"):
+            link = re.search(rf'href="/{noun}/\?issue={slug}">([\d,]+) \w+</a>', page)
+            listed = html(client.get(f"/{noun}/", {"issue": slug}))
+            total = re.search(r"<strong>([\d,]+)</strong> results?", listed).group(1)
+            assert link.group(1) == total, (slug, noun)
 
 
 def test_the_seed_munir_visit_page_shows_no_claim_twice(client, db):
@@ -311,14 +343,14 @@ def test_a_page_out_of_range_is_the_nearest_one_with_a_note(client, page, note, 
     assert body.count('class="card"') + body.count('class="card ') > 0
 
 
-def test_past_the_end_of_an_estimated_total_the_last_page_is_counted(client, monkeypatch):
-    from core.lists import paging
+def test_pages_link_the_first_and_the_last_and_say_how_many_there_are(client):
+    factories.build_corpus(extra=60)  # three pages of visits
 
-    factories.build_corpus(extra=30)
-    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)  # totals above 5 are estimates
+    first = html(client.get("/visits/"))
+    middle = html(client.get("/visits/", {"page": 2}))
+    last = html(client.get("/visits/", {"page": 3}))
 
-    body = html(client.get("/visits/", {"page": "999999"}))
-
-    assert "There are only 2 pages: this is the last." in body
-    assert 'class="card-title"' in body  # real rows, not an empty invented page
-    assert "999997" not in body
+    assert "· page 1 of 3" in first and "· page 2 of 3" in middle
+    assert 'rel="first"' not in first and 'href="?page=3" rel="last"' in first
+    assert 'href="?page=1" rel="first"' in middle and 'href="?page=3" rel="last"' in middle
+    assert 'rel="last"' not in last and 'rel="next"' not in last

@@ -1,0 +1,83 @@
+"""A list's exact total and facets, counted once per filter set and data version.
+
+Counting a million claims seven ways takes the database about a second; a researcher paging
+through them, changing the order or downloading them asks for the same numbers again. So a
+tally is kept in the default cache under the list, its filters and the data's version (see
+core.dataversion): every page, order and download of the same filters reads it, and any write
+retires it, since the version changes. Nothing is approximate: a tally is the database's count
+of the whole result, only counted less often.
+
+If the cache is down (Redis stopped), the tally is counted afresh: slower, never wrong.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from core import dataversion
+from core.lists.facets import count_facets
+
+logger = logging.getLogger(__name__)
+
+#: How long a count is kept, in seconds: a new version retires it anyway.
+TIMEOUT = 24 * 3600
+
+
+@dataclass
+class Tally:
+    """The number of results and, per facet parameter, [(value, label, count)] of its top values."""
+
+    count: int
+    facets: dict
+
+
+def digest(value):
+    """Return a short digest of `value` (anything json can write), the same for equal values."""
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def kept(key, compute, version=None, using="default"):
+    """Return compute(), kept in the cache under `key` and the data's version.
+
+    `version` is the data's version if the caller has read it. Whatever compute() returns must
+    depend on the public data alone (and `key`), and be picklable.
+    """
+    if version is None:
+        state = dataversion.current(using)
+        if state is None:  # no version recorded yet: nothing to key a kept count by
+            return compute()
+        version = state[0]
+    full_key = f"counts:{key}:{version}"
+    try:
+        value = cache.get(full_key)
+    except Exception:
+        logger.warning("Cache unavailable: counted afresh", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full_key, value, timeout=TIMEOUT)
+        except Exception:
+            logger.warning("Cache unavailable: count not kept", exc_info=True)
+    return value
+
+
+def count(queryset, facets):
+    """Return the Tally of `queryset`, counted by the database now."""
+    total = queryset.count()
+    return Tally(total, count_facets(facets, queryset, total))
+
+
+def tally(name, filters, queryset, facets, version=None):
+    """Return the Tally of `queryset` (list `name` filtered by `filters`), kept per version.
+
+    `filters` ({param: [values]}) must say everything that decides the rows of `queryset`:
+    it is the key.
+    """
+    canonical = {param: sorted(map(str, values)) for param, values in filters.items()}
+    key = f"tally:{name}:{digest(canonical)}"
+    return kept(key, lambda: count(queryset, facets), version, queryset.db)
