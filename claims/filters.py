@@ -6,6 +6,7 @@ from core.lists.filters import (
     MatchedRelatedSlugFilter,
     MatchedSlugFilter,
     PublicFilterSet,
+    RecordFilter,
     RelatedSlugFilter,
     SearchFilter,
     SlugFilter,
@@ -28,6 +29,7 @@ class ClaimFilterSet(PublicFilterSet):
     source = SlugFilter(field_name="source", label="Source")
     status = ChoiceFilter(field_name="status", choices=ClaimStatus.choices, label="Status")
     kind = ChoiceFilter(field_name="kind", choices=ClaimKind.choices, label="Kind of claim")
+    record = RecordFilter()
     # A claim is dated by its source: the year the source was published.
     year = YearFilter(field_name="source_date", label="Year (of the source)")
     sort = SortFilter(

@@ -7,7 +7,8 @@ from django.views.generic import DetailView
 from claims.exports import ClaimExporter
 from claims.filters import ClaimFilterSet
 from claims.models import Claim, ClaimKind, ClaimStatus
-from core.lists.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
+from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, RelationFacet, YearFacet
+from core.lists.filters import RECORD_CHOICES
 from core.lists.views import FilteredListView
 from sources import citations
 from sources.views import citation_response, cite_context
@@ -22,7 +23,7 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
     api_view_name = "api:claim-list"
     exporter_class = ClaimExporter
     title = "Claims"
-    form_fields = ("q", "issue", "status", "kind", "speaker", "actor", "leader", "year")
+    form_fields = ("q", "issue", "status", "kind", "record", "speaker", "actor", "leader", "year")
     headline_field = "quote"
 
     def get_facets(self):
@@ -30,6 +31,7 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
             ManyFacet("issue", "Issue", relation="issues"),
             ChoiceFacet("status", "Status", path="status", choices=tuple(ClaimStatus.choices)),
             ChoiceFacet("kind", "Kind of claim", path="kind", choices=tuple(ClaimKind.choices)),
+            RecordFacet("record", "Record", choices=RECORD_CHOICES),
             YearFacet("year", "Year (of the source)", path="source_date"),
             RelationFacet("speaker", "Speaker", path="speaker"),
             ManyFacet("actor", "About", relation="actors"),

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import ForeignKey
+from django.db.models import BigAutoField, ForeignKey
 from django.db.models.lookups import In, Lookup
 
 
@@ -43,3 +43,4 @@ class AnyOf(Lookup):
 
 
 ForeignKey.register_lookup(AnyOf)
+BigAutoField.register_lookup(AnyOf)

@@ -3,6 +3,7 @@
 from core.lists.filters import (
     ChoiceFilter,
     PublicFilterSet,
+    RecordFilter,
     RelatedSlugFilter,
     SearchFilter,
     SortFilter,
@@ -17,6 +18,7 @@ class SourceFilterSet(PublicFilterSet):
 
     q = SearchFilter(label="Search", fallback_fields=("title", "publisher", "authors", "body"))
     kind = ChoiceFilter(field_name="kind", choices=SourceKind.choices, label="Kind")
+    record = RecordFilter()
     publisher = ValueFilter(field_name="publisher", label="Publisher")
     year = YearFilter(field_name="published_date", label="Year published")
     issue = RelatedSlugFilter(field_name="issues", label="Issue")

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from core.highlight import Quote, highlight_body
-from core.lists.facets import ChoiceFacet, ManyFacet, ValueFacet, YearFacet
+from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, ValueFacet, YearFacet
+from core.lists.filters import RECORD_CHOICES
 from core.lists.paging import capped_label
 from core.lists.views import FilteredListView
 from sources import citations
@@ -35,7 +36,7 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
     extra_formats = {"bib": "BibTeX", "ris": "RIS"}
     exporter_class = SourceExporter
     title = "Sources"
-    form_fields = ("q", "kind", "publisher", "issue", "year")
+    form_fields = ("q", "kind", "record", "publisher", "issue", "year")
     facet_choice_fields = ("publisher",)
     headline_field = "body"
 
@@ -69,6 +70,7 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
     def get_facets(self):
         return [
             ChoiceFacet("kind", "Kind", path="kind", choices=tuple(SourceKind.choices)),
+            RecordFacet("record", "Record", choices=RECORD_CHOICES),
             ValueFacet("publisher", "Publisher", path="publisher"),
             YearFacet("year", "Year published", path="published_date"),
             ManyFacet("issue", "Issue", relation="issues"),

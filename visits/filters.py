@@ -6,6 +6,7 @@ from core.lists.filters import (
     ChoiceFilter,
     MatchedSlugFilter,
     PublicFilterSet,
+    RecordFilter,
     RelatedSlugFilter,
     SearchFilter,
     SlugFilter,
@@ -50,6 +51,7 @@ class VisitFilterSet(PublicFilterSet):
     origin = SlugFilter(field_name="origin", label="From (country)")
     destination = SlugFilter(field_name="destination", label="To (country)")
     kind = ChoiceFilter(field_name="kind", choices=VisitKind.choices, label="Kind of visit")
+    record = RecordFilter()
     sort = SortFilter(
         label="Sort",
         options={

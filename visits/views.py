@@ -11,7 +11,8 @@ from actors.models import Actor
 from actors.views import CountryOptionsMixin
 from core import chartdata
 from core.charts import stacked_bar_chart
-from core.lists.facets import ChoiceFacet, ManyFacet, RelationFacet, YearFacet
+from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, RelationFacet, YearFacet
+from core.lists.filters import RECORD_CHOICES
 from core.lists.views import FilteredListView, select_options
 from core.models import public_q
 from visits.exports import IssueExporter, VisitExporter
@@ -49,6 +50,7 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
         "origin",
         "destination",
         "kind",
+        "record",
         "year",
         "year_from",
         "year_to",
@@ -63,6 +65,7 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
             RelationFacet("leader", "Leader", path="visitor"),
             RelationFacet("destination", "To (country)", path="destination"),
             ChoiceFacet("kind", "Kind of visit", path="kind", choices=tuple(VisitKind.choices)),
+            RecordFacet("record", "Record", choices=RECORD_CHOICES),
         ]
 
 

@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.db.models.functions import ExtractYear
 
 from core import db  # noqa: F401 - registers the any_of lookup
-from core.lists.filters import label_field, related_model
+from core.lists.filters import label_field, official_q, related_model
 
 #: Results at most this many are read once and counted here; larger ones by the database.
 ROWS_LIMIT = 20_000
@@ -216,6 +216,28 @@ class ManyFacet(Facet):
             .order_by()
         )
         return Counter(dict(rows))
+
+
+@dataclass
+class RecordFacet(Facet):
+    """Official records (rows imported from an official dataset) and the rest (articles)."""
+
+    choices: tuple = ()
+
+    def count_links(self, model, ids):
+        lookup = "pk__any_of" if isinstance(ids, list) else "pk__in"
+        rows = (
+            model.objects.filter(**{lookup: ids})
+            .order_by()
+            .annotate(facet_official=ExpressionWrapper(official_q(), output_field=BooleanField()))
+            .values("facet_official")
+            .annotate(facet_n=Count("pk"))
+            .values_list("facet_official", "facet_n")
+        )
+        return Counter({"official" if official else "article": n for official, n in rows})
+
+    def rows(self, model, counts):
+        return [(value, label, counts[value]) for value, label in self.choices if counts[value]]
 
 
 @dataclass

@@ -140,6 +140,50 @@ class ChoiceFilter(ListFilter):
         return {value: labels.get(value, value) for value in values}
 
 
+#: Where a row comes from: an official dataset (imported, with its record's id) or the
+#: curators' reading of articles. The `record` filter and facet of the lists.
+RECORD_CHOICES = (
+    ("article", "From articles"),
+    ("official", "Official record"),
+)
+
+
+#: The external ids of rows imported from official datasets (the Office of the Historian
+#: importer's "hsg-visit:2933", "hsg-dataset:visits"); the seed's own ids ("seed:…") are not.
+OFFICIAL_ID_PREFIXES = ("hsg-",)
+
+
+def official_q():
+    """Return a Q for rows imported from an official dataset."""
+    query = Q()
+    for prefix in OFFICIAL_ID_PREFIXES:
+        query |= Q(external_id__startswith=prefix)
+    return query
+
+
+def record_q(value):
+    """Return a Q for rows of one origin of RECORD_CHOICES."""
+    return official_q() if value == "official" else ~official_q()
+
+
+class RecordFilter(ChoiceFilter):
+    """Rows from official records, from articles, or (both given, or none) either."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Record")
+        kwargs.setdefault(
+            "help_text",
+            "Official records come from a public dataset (the U.S. Office of the "
+            "Historian's visits and travels); the others from the curators' reading of articles.",
+        )
+        super().__init__(*args, choices=RECORD_CHOICES, **kwargs)
+
+    def filter(self, qs, value):
+        if not value or len(value) == len(RECORD_CHOICES):
+            return qs
+        return qs.filter(record_q(value[0]))
+
+
 class ValueFilter(ListFilter):
     """Rows whose text `field_name` equals one of the given values (OR)."""
 

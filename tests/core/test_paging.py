@@ -139,7 +139,7 @@ def test_a_tally_is_counted_once_per_data_version(client, django_assert_num_quer
     # The same filters, another page: the count and the facets are not counted again.
     from tests.visits.test_views import VISIT_LIST_QUERIES
 
-    tally_queries = 5  # the count, the facets' rows, issue links, actor and issue names
+    tally_queries = 6  # the count, the facets' rows, issue links, records, actor and issue names
     with django_assert_num_queries(VISIT_LIST_QUERIES - tally_queries):
         second = text(client.get("/visits/?page=2"))
     assert "page 2 of 2" in second

@@ -11,8 +11,8 @@ from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
-# The count; the facets' rows; page, issues; issue links; names; options
-SOURCE_LIST_QUERIES = 7 + DATA_VERSION_QUERIES
+# The count; the facets' rows; page, issues; issue links; official records; names; options
+SOURCE_LIST_QUERIES = 8 + DATA_VERSION_QUERIES
 SOURCE_DETAIL_QUERIES = 11 + DATA_VERSION_QUERIES
 
 

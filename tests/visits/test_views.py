@@ -15,11 +15,11 @@ from visits.views import CLAIMS_PER_SOURCE
 pytestmark = pytest.mark.django_db
 
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
-# The count; the facets' rows; issue links; actor and issue names; page, issues; issue and
-# country options
-VISIT_LIST_QUERIES = 9 + DATA_VERSION_QUERIES
+# The count; the facets' rows; issue links; official records; actor and issue names; page,
+# issues; issue and country options
+VISIT_LIST_QUERIES = 10 + DATA_VERSION_QUERIES
 # The same, and the chosen leader read by slug (the issue is among those read for the select).
-VISIT_LIST_FILTERED_QUERIES = 11 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
+VISIT_LIST_FILTERED_QUERIES = 12 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
 # The visit; its participants; claims per source, the sources, their first claims and their
 # issues, actors and disputers; claims per issue and the names of issues not on the visit;
 # the sources covering it, with their issues.
