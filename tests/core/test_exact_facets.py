@@ -29,8 +29,8 @@ LISTS = [
 ]
 
 FACET = re.compile(
-    r'<a class="facet-link( active)?" href="([^"]+)"[^>]*>.*?<span class="facet-name">([^<]*)</span>'
-    r' <span class="count">([\d,]+)</span>',
+    r'<a class="facet-link( active)?" href="([^"]+)"[^>]*>.*?'
+    r'<span class="facet-name">([^<]*)</span> <span class="count">([\d,]+)</span>',
     re.S,
 )
 TOTAL = re.compile(r"<strong>([\d,]+)</strong> results?")
