@@ -430,3 +430,96 @@ def build_corpus(extra=0):
             )
             claim.disputed_by.add(c.india)
     return c
+
+
+# --- Official records, as the Office of the Historian importer leaves them -------------------
+
+HSG_PUBLISHER = "Office of the Historian, U.S. Department of State"
+
+
+def build_official_records(corpus):
+    """Add a dataset source and two imported records to a build_corpus() world; return them.
+
+    A Pakistani leader's visit to the United States (the visits collection) and a Secretary of
+    State's trip to Pakistan (the secretary travels), each with what its record says.
+    """
+    from types import SimpleNamespace
+
+    r = SimpleNamespace()
+    r.dataset = SourceDocumentFactory(
+        title="Visits by Foreign Leaders and Heads of State to the United States",
+        slug="hsg-visits",
+        kind=SourceKind.DATASET,
+        publisher=HSG_PUBLISHER,
+        url="https://history.state.gov/departmenthistory/visits",
+        published_date=None,
+        body="[hsg-visit:2811] 2015-10-22 · Prime Minister Mohammed Nawaz Sharif · Pakistan — "
+        "Official Working Visit.",
+    )
+    r.travels = SourceDocumentFactory(
+        title="Travels Abroad of the Secretary of State",
+        slug="hsg-secretary-travels",
+        kind=SourceKind.DATASET,
+        publisher=HSG_PUBLISHER,
+        url="https://history.state.gov/departmenthistory/travels/secretary",
+        published_date=None,
+        body="[hsg-secretary-trip:77] 2009-10-28 · Hillary Rodham Clinton · Pakistan, Islamabad "
+        "— Met with President Zardari.",
+    )
+    r.nawaz = ActorFactory(name="Nawaz Sharif", slug="nawaz-sharif", country=corpus.pakistan)
+    r.clinton = ActorFactory(
+        name="Hillary Rodham Clinton", slug="hillary-rodham-clinton", country=corpus.us
+    )
+    r.nawaz_visit = VisitFactory(
+        title="Mohammed Nawaz Sharif visits the United States",
+        slug="mohammed-nawaz-sharif-pakistan-2015-10-22",
+        visitor=r.nawaz,
+        origin=corpus.pakistan,
+        destination=corpus.us,
+        city="",
+        start_date=datetime.date(2015, 10, 22),
+        end_date=None,
+        kind=VisitKind.OFFICIAL_WORKING,
+        summary="",
+        external_id="hsg-visit:2811",
+        external_modified="2018-08-09T11:00:00-04:00",
+        record_visitor="Prime Minister Mohammed Nawaz Sharif",
+        record_title="Prime Minister",
+        record_text="Official Working Visit.",
+        record_url="https://history.state.gov/departmenthistory/visits/pakistan",
+        record_page="Visits to the United States by leaders of Pakistan",
+    )
+    r.clinton_trip = VisitFactory(
+        title="Hillary Rodham Clinton visits Pakistan",
+        slug="hillary-rodham-clinton-pakistan-2009-10-28",
+        visitor=r.clinton,
+        origin=corpus.us,
+        destination=corpus.pakistan,
+        city="Islamabad",
+        start_date=datetime.date(2009, 10, 28),
+        end_date=None,
+        kind=VisitKind.OTHER,
+        summary="",
+        external_id="hsg-secretary-trip:77",
+        record_visitor="Hillary Rodham Clinton",
+        record_title="Secretary of State",
+        record_text="Met with President Zardari.",
+        record_url="https://history.state.gov/departmenthistory/travels/secretary/"
+        "clinton-hillary-rodham",
+        record_page="Travels abroad of Hillary Rodham Clinton as Secretary of State",
+    )
+    r.dataset.visits.add(r.nawaz_visit)
+    r.travels.visits.add(r.clinton_trip)
+    for source, visit, quote in (
+        (r.dataset, r.nawaz_visit, "Official Working Visit."),
+        (r.travels, r.clinton_trip, "Met with President Zardari."),
+    ):
+        ClaimFactory(
+            source=source,
+            visit=visit,
+            quote=quote,
+            summary=quote,
+            status=ClaimStatus.CONFIRMED,
+            actors=[visit.visitor],
+        )
+    return r

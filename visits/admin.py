@@ -49,13 +49,18 @@ class VisitAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["visitor", "visitor_role", "origin", "destination", "issues"]
     inlines = [ParticipationInline]
-    readonly_fields = ["external_id"]
+    record_fields = ["record_visitor", "record_title", "record_text", "record_url", "record_page"]
+    readonly_fields = ["external_id", *record_fields]
     fieldsets = [
         (None, {"fields": ["title", "slug", "visitor", "visitor_role", "kind"]}),
         ("Where", {"fields": ["origin", "destination", "city"]}),
         ("When", {"fields": ["start_date", "end_date", "date_precision"]}),
         ("What", {"fields": ["summary", "issues"]}),
         ("Publication", {"fields": ["publication_status", "external_id"]}),
+        (
+            "Official record (as imported; the importer keeps it in step with the record)",
+            {"fields": record_fields, "classes": ["collapse"]},
+        ),
     ]
 
     @admin.display(description="dates", ordering="start_date")

@@ -1,5 +1,7 @@
 """Visits and the issues on their agenda."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -128,6 +130,48 @@ class Visit(CuratedModel, ImportedRecord):
     participants = models.ManyToManyField(
         Actor, through="Participation", blank=True, related_name="visits_attended"
     )
+    # What the official record itself says (an importer fills these; curators do not edit
+    # them): the visit page shows them, with the record's page, as its provenance.
+    record_visitor = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The traveller as the imported record names them, title included "
+        "(“Prime Minister Imran Khan”).",
+    )
+    record_title = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The traveller's title at the time, as the record states it.",
+    )
+    record_text = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The record's own description or remarks, verbatim.",
+    )
+    record_url = models.URLField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The page of the dataset's publisher that lists the record.",
+    )
+    record_page = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="What that page lists (“Visits to the United States by leaders of Pakistan”).",
+    )
     #: The columns full-text search reads, each with its weight (A ranks highest).
     search_weights = {"title": "A", "city": "B", "summary": "C"}
     search_vector = SearchVectorField(
@@ -187,6 +231,25 @@ class Visit(CuratedModel, ImportedRecord):
         return (
             self.destination.name if self.destination_id and self.destination.is_published else ""
         )
+
+    @property
+    def has_official_record(self):
+        """Return whether an importer stored what the visit's official record says."""
+        return bool(self.record_url or self.record_visitor or self.record_text)
+
+    @property
+    def record_collection(self):
+        """Return the collection of the imported record ("visit", "secretary-trip"…) or ''.
+
+        External ids read "<dataset>-<collection>:<number>" ("hsg-visit:2933").
+        """
+        prefix, _, number = (self.external_id or "").partition(":")
+        return prefix.partition("-")[2] if number else ""
+
+    @property
+    def record_site(self):
+        """Return the host of the record's page ("history.state.gov"), or ''."""
+        return (urlsplit(self.record_url).hostname or "") if self.record_url else ""
 
     @property
     def date_display(self):

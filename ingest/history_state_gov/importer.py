@@ -121,6 +121,10 @@ class HistoryStateGovImport:
         visits = {v.external_id: v for v in Visit.objects.filter(external_id__startswith=prefix)}
         claims = {c.external_id: c for c in Claim.objects.filter(external_id__startswith=prefix)}
         plans = [self._plan(record, visits.get(record.external_id), claims) for record in records]
+        # Visits left as they are still show what their record says now.
+        self.result.totals["record details updated"] += self.visits.refresh_records(
+            [(plan[1], plan[0]) for plan in plans if plan[2] in ("unchanged", "conflict")]
+        )
         source = self._save_source(collection, dataset, plans)
         self._normalised_body = normalise(source.body)
         started, last_report, done = time.monotonic(), 0.0, 0

@@ -125,6 +125,27 @@ class HsgRecord:
         """Return whether the text says only what kind of visit it was."""
         return bool(_KIND_ONLY.match(self.text))
 
+    @property
+    def page_url(self):
+        """Return the history.state.gov page that lists this record.
+
+        The site has no page per record: it lists visits by the visitor's country
+        (…/departmenthistory/visits/pakistan) and trips by traveller
+        (…/departmenthistory/travels/secretary/rubio-marco), each keyed by the record's own
+        `from`/`country` id or `who` attribute.
+        """
+        if self.collection == VISITS:
+            return f"{BASE_URL}/visits/{self.country_slug}"
+        return f"{DATASETS[self.collection].url}/{self.who}"
+
+    @property
+    def page_label(self):
+        """Return what the page of `page_url` lists, in words."""
+        if self.collection == VISITS:
+            return f"Visits to the United States by leaders of {self.country_name}"
+        role = DATASETS[self.collection].traveller_title
+        return f"Travels abroad of {self.traveller} as {role}"
+
     def date_label(self):
         """Return the dates as the dataset gives them: '2019-07-21–2019-07-23'."""
         if self.end == self.start:

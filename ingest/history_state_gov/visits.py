@@ -12,7 +12,7 @@ from actors.names import split_people
 from core.dates import DatePrecision
 from core.status import PublicationStatus
 from core.text import fingerprint
-from ingest.history_state_gov.records import VISITS
+from ingest.history_state_gov.records import DATASETS, VISITS
 from visits.models import Participation, ParticipationRole, Visit
 
 VISIT_FIELDS = [
@@ -29,11 +29,41 @@ VISIT_FIELDS = [
     "publication_status",
 ]
 BOOKKEEPING = ["import_checksum", "external_modified", "version", "updated_at"]
+#: What the record itself says, kept on its visit as provenance. Curators do not edit these
+#: fields, so the importer keeps them in step with the record even on a visit a curator
+#: edited (and outside the import checksum, which guards the curated fields).
+RECORD_FIELDS = ["record_visitor", "record_title", "record_text", "record_url", "record_page"]
 
 
 def checksum(values):
     """Return the SHA-256 of a dict of plain values."""
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def record_values(record):
+    """Return what a record itself says: the traveller and title as written, its text, its page."""
+    if record.collection == VISITS:
+        people = split_people(record.traveller)
+        title = people[0][0] if people else ""
+    else:  # a trip's <role>: every traveller of the collection holds the one office
+        title = DATASETS[record.collection].traveller_title
+    return {
+        "record_visitor": record.traveller[:255],
+        "record_title": title[:200],
+        "record_text": record.text,
+        "record_url": record.page_url[:500],
+        "record_page": record.page_label[:255],
+    }
+
+
+def set_record_values(visit, record):
+    """Give `visit` what its record says; return whether anything changed."""
+    changed = False
+    for name, value in record_values(record).items():
+        if getattr(visit, name) != value:
+            setattr(visit, name, value)
+            changed = True
+    return changed
 
 
 class VisitWriter:
@@ -105,7 +135,12 @@ class VisitWriter:
     def new(self, record, people):
         """Return an unsaved visit for a record; `people` is [(role, actor, title)]."""
         values = self.values_of(record, people)
-        visit = Visit(external_id=record.external_id, slug=self._slug(record), **values)
+        visit = Visit(
+            external_id=record.external_id,
+            slug=self._slug(record),
+            **values,
+            **record_values(record),
+        )
         visit.import_checksum = self.checksum(visit, self._spelling(record))
         visit.external_modified = record.last_modified
         return visit
@@ -114,6 +149,7 @@ class VisitWriter:
         """Return `visit` with the record's values (saved by save())."""
         for name, value in self.values_of(record, people).items():
             setattr(visit, name, value)
+        set_record_values(visit, record)
         visit.import_checksum = self.checksum(visit, self._spelling(record))
         visit.external_modified = record.last_modified
         visit.version += 1
@@ -157,6 +193,7 @@ class VisitWriter:
             visit = visits[pk]
             visit.external_id = record.external_id
             visit.external_modified = record.last_modified
+            set_record_values(visit, record)
             # No import checksum: every later change of the record is left to a curator.
             visit.import_checksum = ""
             visit.version += 1
@@ -164,7 +201,7 @@ class VisitWriter:
         bulk_update_with_history(
             list(visits.values()),
             Visit,
-            BOOKKEEPING + ["external_id"],
+            BOOKKEEPING + RECORD_FIELDS + ["external_id"],
             default_user=self.user,
             default_change_reason=f"{self.change_reason} (linked to its record)",
         )
@@ -177,7 +214,11 @@ class VisitWriter:
             bulk_create_with_history(created, Visit, batch_size=500, **options)
         if updated:
             bulk_update_with_history(
-                updated, Visit, VISIT_FIELDS + BOOKKEEPING, batch_size=500, **options
+                updated,
+                Visit,
+                VISIT_FIELDS + RECORD_FIELDS + BOOKKEEPING,
+                batch_size=500,
+                **options,
             )
         # Fellow travellers named in the record ("… and Prime Minister X") take part.
         existing = set(
@@ -193,3 +234,22 @@ class VisitWriter:
         ]
         if participations:
             bulk_create_with_history(participations, Participation, batch_size=500, **options)
+
+    def refresh_records(self, pairs):
+        """Bring the record fields of existing visits in step with their records.
+
+        `pairs` is [(visit, record)] of visits the import otherwise leaves alone (unchanged,
+        or edited by a curator). Only the record fields are written, without a new version:
+        nothing a curator entered changes. Return how many visits changed.
+        """
+        changed = [visit for visit, record in pairs if set_record_values(visit, record)]
+        if changed:
+            bulk_update_with_history(
+                changed,
+                Visit,
+                RECORD_FIELDS,
+                batch_size=500,
+                default_user=self.user,
+                default_change_reason=f"{self.change_reason} (the record's own words)",
+            )
+        return len(changed)

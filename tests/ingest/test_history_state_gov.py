@@ -551,3 +551,151 @@ def test_a_visit_a_curator_entered_is_linked_to_its_record_not_duplicated(datase
     second = dataset.run()
     assert second.collections[0].counts["conflicts"] == 1
     assert any("was entered by a curator" in line for line in second.conflicts)
+
+
+# --- What each record says, kept on its visit -----------------------------------------------
+
+
+def test_each_visit_keeps_what_its_record_says_and_where_it_is_published(pakistan_visits):
+    pakistan_visits.run()
+
+    def record(external_id):
+        visit = Visit.objects.get(external_id=external_id)
+        return (
+            visit.record_visitor,
+            visit.record_title,
+            visit.record_text,
+            visit.record_url,
+            visit.record_page,
+        )
+
+    assert record("hsg-visit:2933") == (
+        "Prime Minister Imran Khan",
+        "Prime Minister",
+        "Official Working Visit.",
+        "https://history.state.gov/departmenthistory/visits/pakistan",
+        "Visits to the United States by leaders of Pakistan",
+    )
+    assert record("hsg-visit:2811")[2] == "Official Working Visit."  # <em> kept as text
+    assert record("hsg-visit:2076")[:2] == ("King Juan Carlos I", "King")
+    assert record("hsg-visit:2076")[3].endswith("/departmenthistory/visits/spain")
+    assert record("hsg-president-trip:2960") == (
+        "Barack Obama",
+        "President",
+        "Met with Prime Minister Harper.",
+        "https://history.state.gov/departmenthistory/travels/president/obama-barack",
+        "Travels abroad of Barack Obama as President",
+    )
+    assert record("hsg-secretary-trip:77")[1:4] == (
+        "Secretary of State",
+        "Met with President Zardari.",
+        "https://history.state.gov/departmenthistory/travels/secretary/clinton-hillary-rodham",
+    )
+
+
+def test_the_visit_page_of_an_imported_record_shows_it(client, pakistan_visits):
+    pakistan_visits.run()
+    visit = Visit.objects.get(external_id="hsg-visit:1244")
+
+    page = client.get(visit.get_absolute_url()).content.decode()
+
+    box = page.split('class="official-record"', 1)[1].split("</section>", 1)[0]
+    assert "<dd>Prime Minister Nawaz Sharif</dd>" in box
+    assert "<dt>Title at the time</dt><dd>Prime Minister</dd>" in box
+    assert "Met with President Clinton at the UN General Assembly in New York City." in box
+    assert 'href="https://history.state.gov/departmenthistory/visits/pakistan"' in box
+
+
+def test_a_reimport_gives_visits_imported_earlier_their_records_words(pakistan_visits):
+    pakistan_visits.run()
+    # As after the migration that added the fields: visits imported before they existed.
+    Visit.objects.update(
+        record_visitor="", record_title="", record_text="", record_url="", record_page=""
+    )
+    before = {v.external_id: (v.version, v.title, v.import_checksum) for v in Visit.objects.all()}
+
+    result = pakistan_visits.run()
+
+    visit = Visit.objects.get(external_id="hsg-visit:2933")
+    assert visit.record_visitor == "Prime Minister Imran Khan"
+    assert visit.record_url == "https://history.state.gov/departmenthistory/visits/pakistan"
+    assert result.totals["record details updated"] == 6
+    # Nothing a curator enters changed: same versions, titles, checksums; no conflict later.
+    after = {v.external_id: (v.version, v.title, v.import_checksum) for v in Visit.objects.all()}
+    assert after == before
+    assert visit.history.latest().record_title == "Prime Minister"
+    third = pakistan_visits.run()
+    assert third.updated == 0 and third.conflicts == []
+
+
+def test_a_curators_edit_is_kept_while_the_record_box_follows_the_record(dataset):
+    dataset.write_visits("2010.xml", visit_xml("2933", "Prime Minister Imran Khan"))
+    dataset.run()
+    visit = Visit.objects.get(external_id="hsg-visit:2933")
+    visit.title = "Imran Khan's first visit to Washington"
+    visit.save()
+    dataset.write_visits(
+        "2010.xml",
+        visit_xml(
+            "2933",
+            "Prime Minister Imran Khan",
+            description="Official Working Visit. Met with President Trump.",
+            modified="2022-01-01T10:00:00-05:00",
+        ),
+    )
+
+    result = dataset.run()
+
+    visit.refresh_from_db()
+    assert result.collections[0].counts["conflicts"] == 1
+    assert visit.title == "Imran Khan's first visit to Washington"  # the curator's
+    assert visit.record_text == "Official Working Visit. Met with President Trump."  # the record's
+
+
+def test_a_curated_visit_linked_to_its_record_shows_the_record(dataset):
+    pakistan = factories.CountryFactory(name="Pakistan", slug="pakistan")
+    united_states = factories.CountryFactory(name="United States", slug="united-states")
+    imran = factories.ActorFactory(name="Imran Khan", slug="imran-khan", country=pakistan)
+    curated = factories.VisitFactory(
+        title="Imran Khan visits Washington",
+        visitor=imran,
+        origin=pakistan,
+        destination=united_states,
+        start_date=datetime.date(2019, 7, 21),
+        end_date=datetime.date(2019, 7, 23),
+    )
+    dataset.write_visits("2010.xml", visit_xml("2933", "Prime Minister Imran Khan"))
+
+    dataset.run()
+
+    curated.refresh_from_db()
+    assert curated.title == "Imran Khan visits Washington"
+    assert (curated.record_visitor, curated.record_text) == (
+        "Prime Minister Imran Khan",
+        "Official Working Visit.",
+    )
+
+
+def test_the_repositorys_records_are_listed_on_pages_keyed_by_their_own_ids():
+    files = collection_files(DATA_DIR / "visits", DATA_DIR / "travels")
+    records = {
+        collection: {record.record_id: record for record in read_collection(paths, collection)[0]}
+        for collection, paths in files.items()
+    }
+
+    imran = records[VISITS]["2933"]
+    assert imran.page_url == "https://history.state.gov/departmenthistory/visits/pakistan"
+    rubio = records[SECRETARY_TRIPS]["4288"]
+    assert rubio.page_url == (
+        "https://history.state.gov/departmenthistory/travels/secretary/rubio-marco"
+    )
+    # history.state.gov finds a traveller's trips by the `who` of each trip, a president's
+    # among the ids of presidents.xml; each file holds one traveller's trips.
+    presidents = (DATA_DIR / "travels" / "presidents" / "presidents.xml").read_text()
+    for collection in (PRESIDENT_TRIPS, SECRETARY_TRIPS):
+        for record in records[collection].values():
+            assert record.page_url.endswith(f"/{record.who}")
+            assert record.file.endswith(f"{record.who}.xml")
+            if collection == PRESIDENT_TRIPS:
+                assert f"<id>{record.who}</id>" in presidents
+    assert all(r.page_url.endswith(f"/visits/{r.country_slug}") for r in records[VISITS].values())
