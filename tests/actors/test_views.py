@@ -15,7 +15,8 @@ ACTOR_LIST_QUERIES = 7 + DATA_VERSION_QUERIES
 ACTOR_LIST_FILTERED_QUERIES = 8 + DATA_VERSION_QUERIES
 # ... and the issues' names and slugs, for the chart's links.
 ACTOR_DETAIL_QUERIES = 24 + DATA_VERSION_QUERIES
-COUNTRY_DETAIL_QUERIES = 18 + DATA_VERSION_QUERIES
+# ... and a country's people, whose visits it made.
+COUNTRY_DETAIL_QUERIES = 19 + DATA_VERSION_QUERIES
 
 
 @pytest.fixture
