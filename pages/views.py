@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -16,8 +18,9 @@ from claims.models import Claim
 from core import chartdata, search
 from core.charts import stacked_bar_chart
 from core.lists import paging
+from core.lists.filters import record_q
 from sources.filters import SourceFilterSet
-from sources.models import SourceDocument
+from sources.models import SourceDocument, SourceKind
 from visits.filters import VisitFilterSet
 from visits.models import Issue, Visit
 
@@ -34,8 +37,60 @@ NEWEST = {
 MAX_QUERY_LENGTH = 200
 
 
+#: Rows of each part of the overview.
+HOME_VISITS = 8
+HOME_SOURCES = 6
+#: The latest records shown of each official dataset.
+HOME_RECORDS = 3
+
+
+def read_sources():
+    """Return the public sources curators read: every kind but an imported dataset."""
+    return SourceDocument.objects.published().exclude(kind=SourceKind.DATASET)
+
+
+@dataclass
+class OfficialDataset:
+    """An imported dataset on the overview: its source, its number of visits, the latest."""
+
+    source: object
+    visits: list
+
+    @property
+    def count_label(self):
+        return f"{self.source.visit_count:,}"
+
+
+def latest_discussed(visits, sources, limit):
+    """Return (the latest `limit` of `visits` that `sources` discuss, their number, exact?).
+
+    A source discusses a visit by covering it or by a claim about it. The two are read apart,
+    each newest first and stopping at paging.COUNT_LIMIT + 1 rows: alone, each is a walk down
+    the date index that stops early, where their OR would have the database first gather
+    every link of every source. Beyond the limit the number is the planner's estimate.
+    """
+    cap = max(paging.COUNT_LIMIT + 1, limit)
+    found, capped = set(), False
+    for half in (visits.covered_by(sources), visits.claimed_in(sources)):
+        rows = list(half.order_by("-start_date", "-pk").values_list("start_date", "pk")[:cap])
+        capped = capped or len(rows) == cap
+        found.update(rows)
+    if capped:
+        count = max(paging.estimated_count(visits.discussed_in(sources)) or 0, cap)
+    else:
+        count = len(found)
+    newest = [pk for _date, pk in sorted(found, reverse=True)[:limit]]
+    rows = visits.filter(pk__in=newest).for_list().order_by("-start_date", "-pk")
+    return list(rows), count, not capped
+
+
 class HomeView(TemplateView):
-    """The overview: counts, the latest visits, visits per year by issue, a search box."""
+    """The overview: the curated corpus first, then the official records, counts and a chart.
+
+    The corpus is what sources discuss: visits an article, brief or statement covers or makes
+    a claim about, those claims, and the sources. The official records (the Office of the
+    Historian's, thousands of them) follow in a section of their own, by dataset.
+    """
 
     template_name = "home.html"
 
@@ -54,7 +109,25 @@ class HomeView(TemplateView):
         context["count_labels"] = {
             name: paging.count_label(count, exact) for name, (count, exact) in counted.items()
         }
-        context["latest_visits"] = list(visits.for_list().order_by("-start_date", "-pk")[:8])
+        sources = read_sources()
+        discussed, discussed_count, exact = latest_discussed(visits, sources, HOME_VISITS)
+        datasets = self.official_datasets()
+        # The visits list's own "from articles" (?record=article): rows not imported. A visit
+        # a curator linked to its official record is discussed here but listed as a record.
+        from_articles = paging.count_label(
+            *paging.bounded_count(visits.filter(record_q("article")))
+        )
+        context.update(
+            discussed_count=discussed_count,
+            discussed_count_label=paging.count_label(discussed_count, exact),
+            from_articles_label=from_articles,
+            discussed_visits=discussed,
+            read_source_count_label=paging.count_label(*paging.bounded_count(sources)),
+            read_sources=self.sources_with_a_claim(sources),
+            datasets=datasets,
+            record_count_label=f"{sum(d.source.visit_count for d in datasets):,}",
+            record_publishers=sorted({d.source.publisher for d in datasets if d.source.publisher}),
+        )
         context["issues"] = list(Issue.objects.published().only("name", "slug"))
         context["chart"] = stacked_bar_chart(
             chartdata.per_year_by_relation(visits, "start_date"),
@@ -69,6 +142,69 @@ class HomeView(TemplateView):
             ),
         )
         return context
+
+    @staticmethod
+    def sources_with_a_claim(sources):
+        """Return the newest of `sources`, each with `claim_count` and its `first_claim`.
+
+        Four queries: the newest dated sources and the latest undated ones (each down the
+        public sources' date index), their numbers of public claims, the first claim of each.
+        """
+        fields = ("title", "slug", "kind", "publisher", "published_date")
+        dated = sources.filter(published_date__isnull=False).order_by("-published_date", "-pk")
+        undated = sources.filter(published_date__isnull=True).order_by("-pk")
+        shown = [
+            *dated.only(*fields)[:HOME_SOURCES],
+            *undated.only(*fields)[:HOME_SOURCES],
+        ][:HOME_SOURCES]
+        if not shown:
+            return []
+        claims = Claim.objects.published().filter(source__in=[source.pk for source in shown])
+        counts = dict(claims.order_by().values_list("source").annotate(n=Count("pk")))
+        firsts = (
+            claims.annotate(
+                position=Window(RowNumber(), partition_by=F("source"), order_by=F("pk").asc())
+            )
+            .filter(position=1)
+            .only("summary", "quote", "status", "source")
+            .order_by()
+        )
+        first = {claim.source_id: claim for claim in firsts}
+        for source in shown:
+            source.claim_count = counts.get(source.pk, 0)
+            source.first_claim = first.get(source.pk)
+        return shown
+
+    @staticmethod
+    def official_datasets():
+        """Return [OfficialDataset] of the public datasets with visits: two queries in all."""
+        datasets = list(
+            SourceDocument.objects.published()
+            .filter(kind=SourceKind.DATASET)
+            .with_visit_count()
+            .filter(visit_count__gt=0)
+            .only("title", "slug", "publisher")
+            .order_by("pk")  # as the importer made them: visits, then travels
+        )
+        latest = (
+            Visit.objects.published()
+            .filter(sources__in=datasets)
+            .annotate(
+                dataset=F("sources"),
+                position=Window(
+                    RowNumber(),
+                    partition_by=F("sources"),
+                    order_by=(F("start_date").desc(), F("pk").desc()),
+                ),
+            )
+            .filter(position__lte=HOME_RECORDS)
+            .only("title", "slug", "start_date", "end_date", "date_precision")
+            .order_by("dataset", "position")
+        )
+        by_dataset = {}
+        for visit in latest if datasets else ():
+            by_dataset.setdefault(visit.dataset, []).append(visit)
+        return [OfficialDataset(source, by_dataset.get(source.pk, [])) for source in datasets]
 
 
 @dataclass

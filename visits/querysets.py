@@ -48,20 +48,25 @@ class VisitQuerySet(CuratedQuerySet):
             .prefetch_related(shown("issues", issues, "shown_issues"))
         )
 
-    def discussed_in(self, sources):
-        """Return visits that one of `sources` covers or makes a public claim about.
+    def covered_by(self, sources):
+        """Return visits that one of `sources` covers (a queryset of source documents).
 
-        `sources` is a queryset of source documents (those curators read, say): visits sit
-        below sources, so they are given rather than imported.
+        Visits sit below sources: the sources are given rather than imported.
         """
-        covered = self.model.sources.through.objects.filter(
+        links = self.model.sources.through.objects.filter(
             visit_id=OuterRef("pk"), sourcedocument__in=sources
         )
+        return self.filter(Exists(links))
+
+    def claimed_in(self, sources):
+        """Return visits that one of `sources` makes a public claim about."""
         claim_model = self.model._meta.get_field("claims").related_model
-        claimed = claim_model.objects.published().filter(
-            visit_id=OuterRef("pk"), source__in=sources
-        )
-        return self.filter(Exists(covered) | Exists(claimed))
+        claims = claim_model.objects.published().filter(visit_id=OuterRef("pk"), source__in=sources)
+        return self.filter(Exists(claims))
+
+    def discussed_in(self, sources):
+        """Return visits that one of `sources` covers or makes a public claim about."""
+        return self.covered_by(sources) | self.claimed_in(sources)
 
 
 def _owner_field(relation, issue_model):

@@ -100,8 +100,10 @@ def test_screenshots_of_the_main_pages(live_server, corpus, screenshot):
         "home": "/",
         "visits": "/visits/?issue=afghanistan",
         "visit": corpus.washington.get_absolute_url(),
+        "official-record": factories.build_official_records(corpus).nawaz_visit.get_absolute_url(),
         "source": corpus.source.get_absolute_url(),
         "actor": corpus.imran.get_absolute_url(),
+        "country": corpus.pakistan.get_absolute_url(),
         "claims": "/claims/",
     }
     for name, path in pages.items():
@@ -116,6 +118,7 @@ def test_no_page_is_wider_than_the_screen(browser, live_server, corpus, screensh
     long_url = factories.SourceDocumentFactory(
         title="A dataset", body="https://example.org/" + "a-very-long-unbroken-address-" * 12
     )
+    records = factories.build_official_records(corpus)
     pages = {
         "home": "/",
         "visits": "/visits/",
@@ -124,6 +127,7 @@ def test_no_page_is_wider_than_the_screen(browser, live_server, corpus, screensh
         "claims": "/claims/",
         "sources": "/sources/",
         "visit": corpus.washington.get_absolute_url(),
+        "official-record": records.clinton_trip.get_absolute_url(),
         "actor": corpus.imran.get_absolute_url(),
         "country": corpus.pakistan.get_absolute_url(),
         "issue": "/issues/kashmir/",

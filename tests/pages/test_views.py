@@ -154,13 +154,17 @@ def test_home_renders_without_any_data(client):
     assert "No visits published yet." in body_of(response)
 
 
-#: Counts (5), latest visits and their issues (2), issues (1), chart (3).
-HOME_QUERIES = 11 + DATA_VERSION_QUERIES
+#: Counts (5); the visits the sources discuss: the latest covered and claimed, their rows and
+#: issues, and the number of visits from articles (5); the sources: their number, the newest
+#: dated and undated, their claims' numbers and first claims (5); the official datasets and
+#: their latest records (2); issues (1); chart (3).
+HOME_QUERIES = 21 + DATA_VERSION_QUERIES
 
 
 @pytest.mark.parametrize("extra", [0, 12])
 def test_home_runs_the_same_queries_whatever_the_data(client, django_assert_num_queries, extra):
-    factories.build_corpus(extra=extra)
+    corpus = factories.build_corpus(extra=extra)
+    factories.build_official_records(corpus)
 
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get("/")
