@@ -13,6 +13,12 @@ class CoreConfig(AppConfig):
         post_migrate.connect(install_data_version_triggers, sender=self)
         post_migrate.connect(install_search_indexes, sender=self)
 
+        from core import dataversion
+        from core.lists import tally
+
+        # After each write, the lists' whole-result counts are counted again in the background.
+        dataversion.subscribe(tally.warm_soon)
+
 
 def install_data_version_triggers(sender, using, **kwargs):
     """After every migrate (and flush), give each public table its version triggers."""

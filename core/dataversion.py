@@ -257,12 +257,20 @@ class Listener:
             self.stopped.wait(RECONNECT_SECONDS)
 
     def hear(self, payload):
-        """Take the version a commit announced ("<version> <epoch seconds>")."""
+        """Take the version a commit announced ("<version> <epoch seconds>"), and tell the
+        subscribers (see subscribe) of a new one."""
         version, _, seconds = payload.partition(" ")
         changed_at = datetime.datetime.fromtimestamp(float(seconds), tz=datetime.UTC)
-        if self.state is None or int(version) > self.state[0]:
+        new = self.state is None or int(version) > self.state[0]
+        if new:
             self.state = (int(version), changed_at)
         self.listening = True
+        if new:
+            for callback in list(_subscribers):
+                try:
+                    callback(int(version))
+                except Exception:  # a subscriber's failure never stops the listening
+                    logger.exception("A data version subscriber failed")
 
     def stop(self):
         """Stop listening (within a second); the process asks the database again."""
@@ -275,6 +283,17 @@ class Listener:
 #: Seconds between attempts to listen again after the connection was lost.
 RECONNECT_SECONDS = 1
 _listeners = {}
+_subscribers = []
+
+
+def subscribe(callback):
+    """Call callback(version) in the listening thread whenever a commit makes a new version.
+
+    Only where the process listens (PostgreSQL, DATA_VERSION_LISTEN); the callback must return
+    at once (start a thread for any real work).
+    """
+    if callback not in _subscribers:
+        _subscribers.append(callback)
 
 
 class _NotListening:

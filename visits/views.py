@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView
 
@@ -181,6 +182,14 @@ class IssueListView(FilteredListView):
     def decorate(self, objects):
         version = getattr(self.request, "data_version", None)
         return Issue.objects.attach_counts(objects, version)
+
+    @classmethod
+    def warm(cls, version):
+        """Count the list, and the visits and claims of the issues on its first page."""
+        super().warm(version)
+        filterset = cls.filterset_class(data=QueryDict(), queryset=cls().get_queryset())
+        first = filterset.ordered(filterset.qs)[: cls.paginate_by]
+        Issue.objects.attach_counts(first, version)
 
 
 class IssueDetailView(DetailView):

@@ -7,15 +7,19 @@ core.dataversion): every page, order and download of the same filters reads it, 
 retires it, since the version changes. Nothing is approximate: a tally is the database's count
 of the whole result, only counted less often.
 
-If the cache is down (Redis stopped), the tally is counted afresh: slower, never wrong.
+After each write the lists' whole results are counted again in the background (warm_soon),
+so that the lists as one first opens them are counted before anyone asks. If the cache is down
+(Redis stopped), a tally is counted afresh on each request: slower, never wrong.
 """
 
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connections
 
 from core import dataversion
 from core.lists.facets import count_facets
@@ -81,3 +85,42 @@ def tally(name, filters, queryset, facets, version=None):
     canonical = {param: sorted(map(str, values)) for param, values in filters.items()}
     key = f"tally:{name}:{digest(canonical)}"
     return kept(key, lambda: count(queryset, facets), version, queryset.db)
+
+
+#: Seconds one process holds the right to warm a version's counts (others leave it to it).
+WARM_LOCK_SECONDS = 600
+
+
+def warm_soon(version):
+    """Count every list's whole result at `version` in a background thread, once per version.
+
+    Called by the data version's listener (core.dataversion.subscribe) as each write commits,
+    so that the first reader of a list after a write finds its counts kept rather than
+    waiting while a million rows are counted. One process per version does it: the cache
+    (Redis in production, shared by every process) holds the claim.
+    """
+    try:
+        if not cache.add(f"counts:warming:{version}", True, timeout=WARM_LOCK_SECONDS):
+            return
+    except Exception:
+        return  # the cache down: nothing could be kept anyway
+    threading.Thread(target=_warm_apart, args=(version,), name="warm-counts", daemon=True).start()
+
+
+def _warm_apart(version):
+    """Warm the lists in a thread of its own, and close that thread's connections after."""
+    try:
+        warm(version)
+    finally:
+        connections.close_all()
+
+
+def warm(version):
+    """Count every public list's whole result (its first page's counts) at `version`."""
+    from core.lists.views import LIST_VIEWS  # the views build on this module
+
+    try:
+        for view_class in LIST_VIEWS:
+            view_class.warm(version)
+    except Exception:
+        logger.exception("Counting the lists in the background failed")

@@ -9,7 +9,7 @@ answers with every matching row, streamed (see exports).
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.utils.text import slugify
@@ -65,8 +65,30 @@ def _values(params, name):
     return [value.strip() for value in params.getlist(name) if value.strip()]
 
 
+#: Every public list view (registered as each is defined), for counting them all (tally.warm).
+LIST_VIEWS = []
+
+
 class FilteredListView(FilterView):
     """A filtered, faceted, sorted, paginated list that also answers ?format=csv and json."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.filterset_class is not None:
+            LIST_VIEWS.append(cls)
+
+    @classmethod
+    def tally_name(cls):
+        """Return the name this list's counts are kept under."""
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    @classmethod
+    def warm(cls, version):
+        """Count this list's whole result at data `version`, as its first page would."""
+        view = cls()
+        filterset = cls.filterset_class(data=QueryDict(), queryset=view.get_queryset())
+        if filterset.is_valid():
+            tally(cls.tally_name(), {}, filterset.qs, view.get_facets(), version)
 
     model = None
     filterset_class = None
@@ -165,10 +187,9 @@ class FilteredListView(FilterView):
         Kept per filter set and data version; the facets are always counted with the total, so
         that a download, which needs only the total, reuses a page's tally and the reverse.
         """
-        name = self.request.resolver_match.view_name
         # The page cache has read the version this page is rendered at (anonymous requests).
         version = getattr(self.request, "data_version", None)
-        return tally(name, self.active_filters(), filtered, self.get_facets(), version)
+        return tally(self.tally_name(), self.active_filters(), filtered, self.get_facets(), version)
 
     def active_filters(self):
         """Return {parameter: [values]} of the filters in force, as given (control ones aside)."""

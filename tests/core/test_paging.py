@@ -147,3 +147,49 @@ def test_a_tally_is_counted_once_per_data_version(client, django_assert_num_quer
     # A write retires it: the new visit is counted.
     factories.VisitFactory(visitor=corpus.imran, title="One more")
     assert f"<strong>{total + 1}</strong> results" in text(client.get("/visits/?page=2"))
+
+
+def test_the_lists_counted_in_the_background_are_read_by_their_first_pages(
+    client, django_assert_num_queries
+):
+    from core import dataversion
+    from core.lists import tally
+    from tests.visits.test_views import ISSUE_LIST_QUERIES, VISIT_LIST_QUERIES
+
+    factories.build_corpus(extra=5)
+    tally.warm(dataversion.current()[0])
+
+    # The count, the facets' rows, issue links, records, actor and issue names: all kept.
+    with django_assert_num_queries(VISIT_LIST_QUERIES - 6):
+        visits = text(client.get("/visits/"))
+    # The count, and the visits and claims of the issues shown.
+    with django_assert_num_queries(ISSUE_LIST_QUERIES - 3):
+        client.get("/issues/")
+    assert re.search(r"Imran Khan</span> <span class=\"count\">\d+</span>", visits)
+
+
+def test_each_new_version_heard_is_counted_once_in_the_background(monkeypatch):
+    import threading
+
+    from core import dataversion
+    from core.lists import tally
+
+    counted = []
+    done = threading.Event()
+
+    def warm(version):
+        counted.append(version)
+        done.set()
+
+    monkeypatch.setattr(tally, "warm", warm)
+    listener = dataversion.Listener("default")  # not started: told of commits by hand
+    listener.hear("1700000000000001 1700000000.0")
+    assert done.wait(5)
+    done.clear()
+    listener.hear("1700000000000001 1700000000.0")  # the same version again: nothing to do
+    listener.hear("1700000000000000 1699999999.0")  # an older one: nothing either
+    assert not done.wait(0.5)
+    listener.hear("1700000000000002 1700000001.0")
+    assert done.wait(5)
+
+    assert counted == [1700000000000001, 1700000000000002]

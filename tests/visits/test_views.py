@@ -7,7 +7,6 @@ import pytest
 from django.utils.text import slugify
 
 from claims.models import Claim
-from core import search
 from tests import factories
 from tests.queries import DATA_VERSION_QUERIES
 from visits.views import CLAIMS_PER_SOURCE
@@ -24,9 +23,8 @@ VISIT_LIST_FILTERED_QUERIES = 12 + DATA_VERSION_QUERIES  # and the chosen leader
 # issues, actors and disputers; claims per issue and the names of issues not on the visit;
 # the sources covering it, with their issues.
 VISIT_DETAIL_QUERIES = 13 + DATA_VERSION_QUERIES
-# Count, page, the public visits and claims of the shown issues; on PostgreSQL also the
-# planner's statistics, whose estimates stand in for counts in the hundreds of thousands.
-ISSUE_LIST_QUERIES = (4 + (2 if search.is_postgres() else 0)) + DATA_VERSION_QUERIES
+# Count, page, the public visits and claims of the shown issues.
+ISSUE_LIST_QUERIES = 4 + DATA_VERSION_QUERIES
 ISSUE_DETAIL_QUERIES = 12 + DATA_VERSION_QUERIES
 
 
