@@ -1,5 +1,8 @@
 """Admin pieces shared by every curated model: publishing, history, year filters."""
 
+import json
+import math
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -12,7 +15,6 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import search
-from core.lists import paging
 from core.lists.filters import related_model
 from core.status import PublicationStatus
 
@@ -225,20 +227,34 @@ class OwnedRowAdmin(SimpleHistoryAdmin):
         self._mark_owners_changed(owners, "deleted")
 
 
+#: Changelist rows counted exactly; past this many, the planner's estimate (PostgreSQL).
+ADMIN_COUNT_LIMIT = 500
+
+
 class ApproximateCount(int):
     """A row count that is the planner's estimate: shows as "about 950,000"."""
 
     def __str__(self):
-        return f"about {paging.about(self)}"
+        if self < 100:
+            return f"about {int(self):,}"
+        digits = 10 ** (int(math.log10(self)) - 1)
+        return f"about {round(self / digits) * digits:,}"
 
 
 class EstimatedCountPaginator(Paginator):
-    """Changelist pages counted exactly up to a bound, estimated beyond (no full count)."""
+    """Changelist pages counted exactly up to a bound, estimated beyond (no full count).
+
+    A curator's working view, not a researcher's number: the public lists count exactly.
+    """
 
     @cached_property
     def count(self):
-        count, exact = paging.bounded_count(self.object_list)
-        return count if exact else ApproximateCount(count)
+        rows = self.object_list.order_by().values("pk")
+        counted = rows[: ADMIN_COUNT_LIMIT + 1].count()
+        if counted <= ADMIN_COUNT_LIMIT or connections[rows.db].vendor != "postgresql":
+            return counted if counted <= ADMIN_COUNT_LIMIT else rows.count()
+        plan = json.loads(rows.explain(format="json"))
+        return ApproximateCount(max(int(plan[0]["Plan"]["Plan Rows"]), counted))
 
 
 class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):

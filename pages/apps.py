@@ -6,3 +6,10 @@ class PagesConfig(AppConfig):
 
     name = "pages"
     verbose_name = "Site pages"
+
+    def ready(self):
+        from core.lists import tally
+        from pages.views import warm_home
+
+        # After each write, the overview's numbers are counted again with the lists'.
+        tally.WARMERS.append(warm_home)

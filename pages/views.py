@@ -17,8 +17,8 @@ from claims.filters import ClaimFilterSet
 from claims.models import Claim
 from core import chartdata, search
 from core.charts import stacked_bar_chart
-from core.lists import paging
 from core.lists.filters import record_q
+from core.lists.tally import digest, kept
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
 from visits.filters import VisitFilterSet
@@ -62,26 +62,37 @@ class OfficialDataset:
 
 
 def latest_discussed(visits, sources, limit):
-    """Return (the latest `limit` of `visits` that `sources` discuss, their number, exact?).
+    """Return the latest `limit` of `visits` that `sources` discuss (cover or claim about).
 
-    A source discusses a visit by covering it or by a claim about it. The two are read apart,
-    each newest first and stopping at paging.COUNT_LIMIT + 1 rows: alone, each is a walk down
-    the date index that stops early, where their OR would have the database first gather
-    every link of every source. Beyond the limit the number is the planner's estimate.
+    The two ways are read apart, each newest first and stopping at `limit` rows: alone, each
+    is a walk down the date index that stops early, where their OR would have the database
+    first gather every link of every source.
     """
-    cap = max(paging.COUNT_LIMIT + 1, limit)
-    found, capped = set(), False
+    found = set()
     for half in (visits.covered_by(sources), visits.claimed_in(sources)):
-        rows = list(half.order_by("-start_date", "-pk").values_list("start_date", "pk")[:cap])
-        capped = capped or len(rows) == cap
-        found.update(rows)
-    if capped:
-        count = max(paging.estimated_count(visits.discussed_in(sources)) or 0, cap)
-    else:
-        count = len(found)
+        found.update(half.order_by("-start_date", "-pk").values_list("start_date", "pk")[:limit])
     newest = [pk for _date, pk in sorted(found, reverse=True)[:limit]]
     rows = visits.filter(pk__in=newest).for_list().order_by("-start_date", "-pk")
-    return list(rows), count, not capped
+    return list(rows)
+
+
+def warm_home(version):
+    """Count the overview's numbers at data `version` (in the background, after a write)."""
+    kept("home-counts", lambda: home_counts(Visit.objects.published(), read_sources()), version)
+
+
+def home_counts(visits, sources):
+    """Return the overview's numbers, exact: {name: count}."""
+    return {
+        "visits": visits.count(),
+        "actors": Actor.objects.published().count(),
+        "issues": Issue.objects.published().count(),
+        "sources": SourceDocument.objects.published().count(),
+        "claims": Claim.objects.published().count(),
+        "discussed": visits.discussed_in(sources).count(),
+        "from_articles": visits.filter(record_q(Visit, "article")).count(),
+        "read_sources": sources.count(),
+    }
 
 
 class HomeView(TemplateView):
@@ -97,47 +108,41 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visits = Visit.objects.published()
-        # Bounded: exact up to paging.COUNT_LIMIT, the planner's estimate beyond.
-        counted = {
-            "visits": paging.bounded_count(visits),
-            "actors": paging.bounded_count(Actor.objects.published()),
-            "issues": paging.bounded_count(Issue.objects.published()),
-            "sources": paging.bounded_count(SourceDocument.objects.published()),
-            "claims": paging.bounded_count(Claim.objects.published()),
-        }
-        context["counts"] = {name: count for name, (count, _exact) in counted.items()}
-        context["count_labels"] = {
-            name: paging.count_label(count, exact) for name, (count, exact) in counted.items()
-        }
         sources = read_sources()
-        discussed, discussed_count, exact = latest_discussed(visits, sources, HOME_VISITS)
+        # Exact, and counted once per data version (the discussed visits of a million claims
+        # take the database a while); after a write, counted again in the background.
+        version = getattr(self.request, "data_version", None)
+        counts = kept("home-counts", lambda: home_counts(visits, sources), version)
+        context["counts"] = counts
+        context["count_labels"] = {name: f"{count:,}" for name, count in counts.items()}
         datasets = self.official_datasets()
-        # The visits list's own "from articles" (?record=article): rows not imported. A visit
-        # a curator linked to its official record is discussed here but listed as a record.
-        from_articles = paging.count_label(
-            *paging.bounded_count(visits.filter(record_q("article")))
-        )
         context.update(
-            discussed_count=discussed_count,
-            discussed_count_label=paging.count_label(discussed_count, exact),
-            from_articles_label=from_articles,
-            discussed_visits=discussed,
-            read_source_count_label=paging.count_label(*paging.bounded_count(sources)),
+            discussed_count=counts["discussed"],
+            discussed_count_label=f"{counts['discussed']:,}",
+            # The visits list's ?record=article: all but the official records no article
+            # discusses (curated visits not yet discussed by a source among them).
+            from_articles_label=f"{counts['from_articles']:,}",
+            discussed_visits=latest_discussed(visits, sources, HOME_VISITS),
+            read_source_count_label=f"{counts['read_sources']:,}",
             read_sources=self.sources_with_a_claim(sources),
             datasets=datasets,
             record_count_label=f"{sum(d.source.visit_count for d in datasets):,}",
             record_publishers=sorted({d.source.publisher for d in datasets if d.source.publisher}),
         )
         context["issues"] = list(Issue.objects.published().only("name", "slug"))
+        # The chart is the corpus's: the official records, thousands of them over 150 years
+        # and on no issue, would flatten it into grey.
+        corpus = visits.filter(record_q(Visit, "article"))
         context["chart"] = stacked_bar_chart(
-            chartdata.per_year_by_relation(visits, "start_date"),
-            distinct=chartdata.year_totals(visits, "start_date"),
+            chartdata.per_year_by_relation(corpus, "start_date"),
+            distinct=chartdata.year_totals(corpus, "start_date"),
             chart_id="home-visits",
-            title="Visits per year, by issue",
+            title="Visits from articles per year, by issue",
             muted=(chartdata.NO_ISSUE,),
             note="Each bar counts the visits of a year; its colours share them among their issues.",
             link=chartdata.list_link(
                 reverse("visits:list"),
+                record="article",
                 series={issue.name: ("issue", issue.slug) for issue in context["issues"]},
             ),
         )
@@ -216,35 +221,42 @@ class SearchSection:
     list_url: str
     count: int = 0
     rows: list = field(default_factory=list)
-    exact: bool = True
     #: How the rows were chosen when there were too many matches to rank ("newest").
     order_note: str = ""
 
     @property
     def count_label(self):
-        return paging.count_label(self.count, self.exact, search.RANK_LIMIT)
+        return f"{self.count:,}"
 
 
-def _section(key, title, viewname, queryset, query, fallback_fields, headline_field, prepare):
-    """Return a SearchSection: a bounded count and the best rows, headlines for those only.
+def _section(
+    key, title, viewname, queryset, query, fallback_fields, headline_field, prepare, version
+):
+    """Return a SearchSection: the exact count and the best rows, headlines for those only.
 
-    Matches are ranked by relevance when there are at most RANK_LIMIT of them; more are
-    shown in the list's own order (newest first) rather than ranked one by one.
+    The count is kept per data version (tally.kept). Matches are ranked by relevance when
+    there are at most RANK_LIMIT of them; more are shown in the list's own order (newest
+    first) rather than ranked one by one.
     """
     matches = search.filter_queryset(queryset, query, fallback_fields)
-    with search.through_index(queryset):
-        count, exact = paging.bounded_count(matches, search.RANK_LIMIT)
+
+    def count():
+        with search.through_index(queryset):
+            return matches.count()
+
+    count = kept(f"search:{key}:{digest(query)}", count, version)
+    rankable = count <= search.RANK_LIMIT
     order_note = ""
-    if exact and search.ranks(queryset):
+    if rankable and search.ranks(queryset):
         ordered = search.order_by_rank(matches, query)
     else:
         ordered = matches.order_by(*NEWEST[key][1]) if key in NEWEST else matches
-        order_note = NEWEST[key][0] if not exact and key in NEWEST else ""
+        order_note = NEWEST[key][0] if not rankable and key in NEWEST else ""
     rows = list(prepare(ordered)[:SEARCH_ROWS])
     if headline_field:
         search.attach_headlines(rows, query, headline_field)
     list_url = f"{reverse(viewname)}?{urlencode({'q': query})}"
-    return SearchSection(key, title, list_url, count, rows, exact, order_note)
+    return SearchSection(key, title, list_url, count, rows, order_note)
 
 
 def _fields(filterset_class):
@@ -263,6 +275,7 @@ class SearchView(TemplateView):
         query = " ".join(text.split())[:MAX_QUERY_LENGTH]
         context["syntax_examples"] = search.SYNTAX_EXAMPLES
         sections = []
+        version = getattr(self.request, "data_version", None)
         if query:
 
             def for_list(queryset):
@@ -281,6 +294,7 @@ class SearchView(TemplateView):
                     _fields(VisitFilterSet),
                     "summary",
                     for_list,
+                    version,
                 ),
                 _section(
                     "claims",
@@ -291,6 +305,7 @@ class SearchView(TemplateView):
                     _fields(ClaimFilterSet),
                     "quote",
                     for_list,
+                    version,
                 ),
                 _section(
                     "sources",
@@ -301,6 +316,7 @@ class SearchView(TemplateView):
                     _fields(SourceFilterSet),
                     "body",
                     for_list,
+                    version,
                 ),
                 _section(
                     "actors",
@@ -311,6 +327,7 @@ class SearchView(TemplateView):
                     _fields(ActorFilterSet),
                     "",
                     for_list,
+                    version,
                 ),
                 _section(
                     "issues",
@@ -321,16 +338,11 @@ class SearchView(TemplateView):
                     ("name", "description", "keywords"),
                     "",
                     as_is,
+                    version,
                 ),
             ]
         total = sum(section.count for section in sections)
-        exact = all(section.exact for section in sections)
-        context.update(
-            query=query,
-            sections=sections,
-            total=total,
-            total_label=f"{total:,}" if exact else f"about {paging.about(total)}",
-        )
+        context.update(query=query, sections=sections, total=total, total_label=f"{total:,}")
         return context
 
 

@@ -10,13 +10,11 @@ from django.views.generic import DetailView
 from core.highlight import Quote, highlight_body
 from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, ValueFacet, YearFacet
 from core.lists.filters import RECORD_CHOICES
-from core.lists.paging import capped_label
 from core.lists.views import FilteredListView
 from sources import citations
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
-from sources.querysets import LIST_VISIT_LIMIT
 from visits.views import IssueOptionsMixin
 
 #: Claims listed beside a source's text (all of them are highlighted in it; a dataset may
@@ -41,11 +39,11 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
     headline_field = "body"
 
     def prepare(self, queryset):
-        return queryset.for_list().with_visit_count(limit=LIST_VISIT_LIMIT)
+        return queryset.for_list().with_visit_count()
 
     def decorate(self, objects):
         for source in objects:
-            source.visit_count_label = capped_label(source.visit_count, LIST_VISIT_LIMIT)
+            source.visit_count_label = f"{source.visit_count:,}"
         return objects
 
     def extra_export(self, rows, fmt):

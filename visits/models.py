@@ -70,6 +70,10 @@ class VisitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+#: The kind of source that is an imported dataset rather than an article (sources.SourceKind).
+ARTICLE_EXCLUDED_KIND = "dataset"
+
+
 class Visit(CuratedModel, ImportedRecord):
     """Who travelled where and when, and whom they met."""
 
@@ -219,6 +223,21 @@ class Visit(CuratedModel, ImportedRecord):
 
     def get_absolute_url(self):
         return reverse("visits:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def official_record_q(cls):
+        """Return a Q for official records only: imported from a dataset, and discussed by no
+        article (a visit an article covers or claims about belongs to the articles' corpus,
+        as on the overview, even where the dataset has it too)."""
+        from core.lists.filters import official_q
+
+        # Sources and claims sit above visits: reached through the reverse relations.
+        source_model = cls._meta.get_field("sources").related_model
+        articles = source_model.objects.published().exclude(kind=ARTICLE_EXCLUDED_KIND)
+        return official_q() & ~models.Q(
+            models.Exists(cls.objects.covered_by(articles).filter(pk=models.OuterRef("pk")))
+            | models.Exists(cls.objects.claimed_in(articles).filter(pk=models.OuterRef("pk")))
+        )
 
     @property
     def origin_name(self):

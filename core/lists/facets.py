@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from core import db  # noqa: F401 - registers the any_of lookup
-from core.lists.filters import label_field, official_q, related_model
+from core.lists.filters import label_field, record_q, related_model
 
 #: Results at most this many are read once and counted here; larger ones by the database.
 ROWS_LIMIT = 20_000
@@ -225,16 +225,12 @@ class RecordFacet(Facet):
     choices: tuple = ()
 
     def count_links(self, model, ids):
+        # Counted with the filter's own condition, so that each count is its link's total.
         lookup = "pk__any_of" if isinstance(ids, list) else "pk__in"
-        rows = (
-            model.objects.filter(**{lookup: ids})
-            .order_by()
-            .annotate(facet_official=ExpressionWrapper(official_q(), output_field=BooleanField()))
-            .values("facet_official")
-            .annotate(facet_n=Count("pk"))
-            .values_list("facet_official", "facet_n")
-        )
-        return Counter({"official" if official else "article": n for official, n in rows})
+        rows = model.objects.filter(**{lookup: ids})
+        official = rows.filter(record_q(model, "official")).count()
+        article = len(ids) - official if isinstance(ids, list) else rows.count() - official
+        return Counter({"official": official, "article": article})
 
     def rows(self, model, counts):
         return [(value, label, counts[value]) for value, label in self.choices if counts[value]]

@@ -161,9 +161,14 @@ def official_q():
     return query
 
 
-def record_q(value):
-    """Return a Q for rows of one origin of RECORD_CHOICES."""
-    return official_q() if value == "official" else ~official_q()
+def record_q(model, value):
+    """Return a Q for rows of `model` of one origin of RECORD_CHOICES.
+
+    A model may say what its official records are (`official_record_q()`: a visit that an
+    article discusses is the articles' too); else they are the rows a dataset importer made.
+    """
+    official = getattr(model, "official_record_q", official_q)()
+    return official if value == "official" else ~official
 
 
 class RecordFilter(ChoiceFilter):
@@ -173,15 +178,15 @@ class RecordFilter(ChoiceFilter):
         kwargs.setdefault("label", "Record")
         kwargs.setdefault(
             "help_text",
-            "Official records come from a public dataset (the U.S. Office of the "
-            "Historian's visits and travels); the others from the curators' reading of articles.",
+            "Official records: from a public dataset (the U.S. Office of the Historian's "
+            "visits and travels) and discussed by no article. From articles: the rest.",
         )
         super().__init__(*args, choices=RECORD_CHOICES, **kwargs)
 
     def filter(self, qs, value):
         if not value or len(value) == len(RECORD_CHOICES):
             return qs
-        return qs.filter(record_q(value[0]))
+        return qs.filter(record_q(qs.model, value[0]))
 
 
 class ValueFilter(ListFilter):

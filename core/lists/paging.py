@@ -7,57 +7,9 @@
   it skips; only those rows are then read with their joins (and prefetches).
 """
 
-import json
-import math
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db import connections
-
-# LEGACY (being replaced by exact counts)
-
-#: Rows counted exactly; a larger result shows an estimate.
-COUNT_LIMIT = 500
-
-
-def estimated_count(queryset):
-    """Return the planner's estimate of the rows of `queryset` (PostgreSQL), else None."""
-    if connections[queryset.db].vendor != "postgresql":
-        return None
-    plan = queryset.order_by().values("pk").explain(format="json")
-    return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
-
-
-def bounded_count(queryset, limit=None):
-    """Return (count, exact): exact up to `limit` (COUNT_LIMIT), else an estimate above it."""
-    limit = COUNT_LIMIT if limit is None else limit
-    counted = queryset.order_by().values("pk")[: limit + 1].count()
-    if counted <= limit:
-        return counted, True
-    return max(estimated_count(queryset) or 0, limit + 1), False
-
-
-def about(number):
-    """Return `number` rounded to two significant digits, with thousands separators."""
-    if number < 100:
-        return f"{number:,}"
-    digits = 10 ** (int(math.log10(number)) - 1)
-    return f"{round(number / digits) * digits:,}"
-
-
-def count_label(count, exact, limit=None):
-    """Return how a count reads on a page: '1,234', 'about 950,000' or 'more than 500'."""
-    limit = COUNT_LIMIT if limit is None else limit
-    if exact:
-        return f"{count:,}"
-    if count > limit + 1:
-        return f"about {about(count)}"
-    return f"more than {limit:,}"
-
-
-def capped_label(count, limit):
-    """Return a count that stopped at `limit`+1 as it reads: '120' or 'more than 100'."""
-    return f"{count:,}" if count <= limit else f"more than {limit:,}"
 
 
 class ListPaginator(Paginator):

@@ -115,12 +115,15 @@ def _warm_apart(version):
         connections.close_all()
 
 
+#: What to count after each write: callables taking the version. Every public list view
+#: adds its own (core.lists.views), the overview its numbers (pages).
+WARMERS = []
+
+
 def warm(version):
     """Count every public list's whole result (its first page's counts) at `version`."""
-    from core.lists.views import LIST_VIEWS  # the views build on this module
-
     try:
-        for view_class in LIST_VIEWS:
-            view_class.warm(version)
+        for warmer in WARMERS:
+            warmer(version)
     except Exception:
         logger.exception("Counting the lists in the background failed")

@@ -19,7 +19,7 @@ from core import search
 from core.lists.exports import error_response, export_response
 from core.lists.fields import Named
 from core.lists.paging import ListPaginator
-from core.lists.tally import tally
+from core.lists.tally import WARMERS, tally
 
 FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
@@ -65,17 +65,13 @@ def _values(params, name):
     return [value.strip() for value in params.getlist(name) if value.strip()]
 
 
-#: Every public list view (registered as each is defined), for counting them all (tally.warm).
-LIST_VIEWS = []
-
-
 class FilteredListView(FilterView):
     """A filtered, faceted, sorted, paginated list that also answers ?format=csv and json."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.filterset_class is not None:
-            LIST_VIEWS.append(cls)
+        if cls.filterset_class is not None:  # counted again after each write (tally.warm)
+            WARMERS.append(cls.warm)
 
     @classmethod
     def tally_name(cls):

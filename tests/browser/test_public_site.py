@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -24,7 +25,13 @@ def test_filter_visits_by_leader_and_issue_through_the_form(page, live_server, c
     page.goto(f"{live_server.url}/visits/")
     form = page.locator("form.filter-form")
 
-    form.get_by_label("Leader").select_option("imran-khan")
+    leader = form.get_by_label("Leader")
+    leader.press_sequentially("imran", delay=40)
+    # The type-ahead offers the leader by name; picking it puts the identifier in the field.
+    suggestion = page.locator("#id_leader-options option").first
+    expect(suggestion).to_have_attribute("value", "imran-khan")
+    assert suggestion.get_attribute("label").startswith("Imran Khan")
+    leader.fill("imran-khan")
     form.get_by_label("Issue").select_option(label="Afghanistan")
     form.get_by_role("button", name="Apply filters").click()
 
@@ -46,6 +53,22 @@ def test_filter_visits_by_leader_and_issue_through_the_form(page, live_server, c
     page.wait_for_url(re.compile(r"year=2020"))
     assert card_titles(page) == ["Imran Khan visits Kabul"]
     assert page.locator(".result-count").inner_text().startswith("1 result")
+
+
+@pytest.mark.parametrize(("typed", "name"), [("mun", "Asim Munir"), ("imran", "Imran Khan")])
+def test_a_leader_is_found_by_typing_part_of_the_name(page, live_server, corpus, typed, name):
+    page.goto(f"{live_server.url}/visits/")
+    form = page.locator("form.filter-form")
+
+    form.get_by_label("Leader").press_sequentially(typed, delay=40)
+    expect(page.locator("#id_leader-options option").first).to_have_attribute(
+        "label", re.compile(f"^{name}")
+    )
+    # Submitted as typed, without picking: the server matches the name.
+    form.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(f"leader={typed}"))
+    assert any(name in chip for chip in page.locator(".chips .chip").all_inner_texts())
+    assert all(name.split()[-1] in title for title in card_titles(page))
 
 
 def test_follow_a_claim_to_its_highlighted_quote(page, live_server, corpus):

@@ -6,6 +6,7 @@ import pytest
 
 from tests import factories
 from tests.factories import DRAFT_MARKER
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +102,7 @@ def test_drafts_neither_count_nor_show_in_the_corpus(client, world):
     assert DRAFT_MARKER.lower() not in page.lower()
 
 
-def test_past_the_count_limit_the_newest_still_lead_and_the_number_says_so(client, monkeypatch):
-    from core.lists import paging
+def test_the_newest_discussed_visits_lead_and_the_number_is_exact(client, monkeypatch):
     from pages import views
 
     corpus = factories.build_corpus(extra=4)  # 2 + 4 visits the sources cover
@@ -114,7 +114,6 @@ def test_past_the_count_limit_the_newest_still_lead_and_the_number_says_so(clien
     )
     # The newest: a source claims something about it without listing it among its visits.
     factories.ClaimFactory(source=corpus.source, visit=claimed, quote="Khan flew to Kabul")
-    monkeypatch.setattr(paging, "COUNT_LIMIT", 2)
     monkeypatch.setattr(views, "HOME_VISITS", 3)
 
     first = section(html(client), "corpus-heading")
@@ -126,7 +125,8 @@ def test_past_the_count_limit_the_newest_still_lead_and_the_number_says_so(clien
         "Imran Khan visits Washington",
     ]
     pill = re.search(r'id="discussed-heading".*?<span class="count-pill">([^<]+)</span>', first)
-    assert pill[1] == "more than 2" or pill[1].startswith("about ")
+    discussed = Visit.objects.published().discussed_in(views.read_sources()).count()
+    assert pill[1] == str(discussed) and discussed > 3
 
 
 def test_an_empty_knowledge_base_says_so_in_each_part(client):

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from actors.filters import ActorFilterSet
 from claims.filters import ClaimFilterSet
-from core.lists.filters import SearchFilter, SlugFilter, ValueFilter
+from core.lists.filters import SearchFilter, ValueFilter
 from core.lists.views import FORMATS
 from sources.filters import SourceFilterSet
 from tests import factories
@@ -164,21 +164,25 @@ def test_an_inverted_year_range_is_a_form_error_beside_the_field(client, corpus,
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_unknown_slugs_find_nothing_and_unknown_choices_are_form_errors(client, corpus, path):
+def test_unknown_records_and_choices_are_form_errors(client, corpus, path):
     for name, bound_filter in FILTERSETS[path].base_filters.items():
         for fmt in FORMATS:
             response = check_list_response(client, path, f"{name}=no-such-thing&format={fmt}")
             if isinstance(bound_filter, SearchFilter):
                 assert response.status_code == 200
-            elif isinstance(bound_filter, SlugFilter | ValueFilter):
-                # A well-formed value naming nothing: an empty result, not an error.
+            elif isinstance(bound_filter, ValueFilter):
+                # A publisher no source has: an empty result, not an error.
                 assert response.status_code == 200, name
                 if fmt == "html":
                     assert "<strong>0</strong> results" in text_of(response), name
                 else:
                     assert len(parsed_export(response, fmt)) == (fmt == "csv"), name
-            else:  # a choice, a sort key or a year: "no-such-thing" is not one
+            else:  # no such record, choice, sort key or year: a form error naming the field
                 assert response.status_code == 400, name
+                if fmt == "html":
+                    assert f'href="#id_{name}"' in text_of(response), name
+                else:
+                    assert name in json_error(response)["errors"], name
 
 
 HOSTILE_VALUES = [

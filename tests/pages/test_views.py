@@ -1,6 +1,5 @@
 """The site as a reader meets it: every linked page answers, no draft shows anywhere."""
 
-import json
 import re
 from collections import deque
 from urllib.parse import urljoin, urlsplit
@@ -112,16 +111,19 @@ def test_draft_urls_answer_404(client, corpus):
         "/actors/?country={m}-land",
     ],
 )
-def test_filtering_by_a_draft_finds_nothing(client, corpus, url):
+def test_filtering_by_a_draft_is_filtering_by_a_record_that_is_not_there(client, corpus, url):
     url = url.format(m=DRAFT_MARKER.lower())
+    param, slug = url.split("?", 1)[1].split("=")
 
-    page = body_of(client.get(url))
-    rows = body_of(client.get(f"{url}&format=json"))
+    page = client.get(url)
+    export = client.get(f"{url}&format=json")
 
-    assert "<strong>0</strong> results" in page
-    export = json.loads(rows)
-    assert export["results"] == []
-    assert export["count"] == 0
+    assert page.status_code == 400
+    said = rf"(There is no public [\w ]+|No public actor is named) “{slug}”"
+    assert re.search(said, body_of(page))
+    assert "No results: check the filters below." in body_of(page)
+    assert export.status_code == 400
+    assert list(export.json()["errors"]) == [param]
 
 
 def test_exports_of_every_list_carry_no_draft(client, corpus):
@@ -142,7 +144,9 @@ def test_home_shows_counts_latest_visits_chart_and_search_box(client, corpus):
     assert "<strong>5</strong> issues" in html
     assert "<strong>8</strong> claims" in html
     assert "<strong>3</strong> sources" in html
-    assert '<svg class="chart"' in html and "Visits per year, by issue" in html
+    assert '<svg class="chart"' in html and "Visits from articles per year, by issue" in html
+    # The corpus's chart: each bar opens the visits from articles of its year (and issue).
+    assert re.search(r'href="/visits/\?record=article&amp;year=\d{4}(&amp;issue=[\w-]+)?"', html)
     assert 'action="/search/"' in html
     assert corpus.kabul.title in html
 
@@ -154,11 +158,11 @@ def test_home_renders_without_any_data(client):
     assert "No visits published yet." in body_of(response)
 
 
-#: Counts (5); the visits the sources discuss: the latest covered and claimed, their rows and
-#: issues, and the number of visits from articles (5); the sources: their number, the newest
-#: dated and undated, their claims' numbers and first claims (5); the official datasets and
+#: Counts (8: each kind, the visits the sources discuss and those from articles, the sources
+#: read); the latest visits covered and claimed, their rows and issues (4); the newest dated
+#: and undated sources, their claims' numbers and first claims (4); the official datasets and
 #: their latest records (2); issues (1); chart (3).
-HOME_QUERIES = 21 + DATA_VERSION_QUERIES
+HOME_QUERIES = 22 + DATA_VERSION_QUERIES
 
 
 @pytest.mark.parametrize("extra", [0, 12])
