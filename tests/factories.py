@@ -449,6 +449,7 @@ def build_official_records(corpus):
     r.dataset = SourceDocumentFactory(
         title="Visits by Foreign Leaders and Heads of State to the United States",
         slug="hsg-visits",
+        external_id="hsg-dataset:visits",
         kind=SourceKind.DATASET,
         publisher=HSG_PUBLISHER,
         url="https://history.state.gov/departmenthistory/visits",
@@ -459,6 +460,7 @@ def build_official_records(corpus):
     r.travels = SourceDocumentFactory(
         title="Travels Abroad of the Secretary of State",
         slug="hsg-secretary-travels",
+        external_id="hsg-dataset:secretary-travels",
         kind=SourceKind.DATASET,
         publisher=HSG_PUBLISHER,
         url="https://history.state.gov/departmenthistory/travels/secretary",
@@ -521,5 +523,6 @@ def build_official_records(corpus):
             summary=quote,
             status=ClaimStatus.CONFIRMED,
             actors=[visit.visitor],
+            external_id=visit.external_id,  # as the importer writes it
         )
     return r

@@ -178,8 +178,9 @@ class RecordFilter(ChoiceFilter):
         kwargs.setdefault("label", "Record")
         kwargs.setdefault(
             "help_text",
-            "Official records: from a public dataset (the U.S. Office of the Historian's "
-            "visits and travels) and discussed by no article. From articles: the rest.",
+            "Official records: imported from a public dataset (the U.S. Office of the "
+            "Historian's visits and travels); of visits, those no article discusses. "
+            "From articles: the rest.",
         )
         super().__init__(*args, choices=RECORD_CHOICES, **kwargs)
 
