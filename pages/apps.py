@@ -9,7 +9,7 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from core.lists import tally
-        from pages.views import warm_home
+        from pages.views import home_counts
 
         # After each write, the overview's numbers are counted again with the lists'.
-        tally.WARMERS.append(warm_home)
+        tally.WARMERS.append(home_counts)

@@ -44,11 +44,6 @@ HOME_SOURCES = 6
 HOME_RECORDS = 3
 
 
-def read_sources():
-    """Return the public sources curators read: every kind but an imported dataset."""
-    return SourceDocument.objects.published().exclude(kind=SourceKind.DATASET)
-
-
 @dataclass
 class OfficialDataset:
     """An imported dataset on the overview: its source, its number of visits, the latest."""
@@ -76,13 +71,18 @@ def latest_discussed(visits, sources, limit):
     return list(rows)
 
 
-def warm_home(version):
-    """Count the overview's numbers at data `version` (in the background, after a write)."""
-    kept("home-counts", lambda: home_counts(Visit.objects.published(), read_sources()), version)
+def home_counts(version=None):
+    """Return the overview's numbers at data `version`, exact: {name: count}.
+
+    Kept per data version (the discussed visits of a million claims take the database a
+    while); after each write they are counted again in the background (pages.apps).
+    """
+    return kept("home-counts", count_home, version)
 
 
-def home_counts(visits, sources):
-    """Return the overview's numbers, exact: {name: count}."""
+def count_home():
+    """Return the overview's numbers, counted by the database now."""
+    visits, sources = Visit.objects.published(), SourceDocument.objects.articles()
     return {
         "visits": visits.count(),
         "actors": Actor.objects.published().count(),
@@ -108,11 +108,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visits = Visit.objects.published()
-        sources = read_sources()
-        # Exact, and counted once per data version (the discussed visits of a million claims
-        # take the database a while); after a write, counted again in the background.
-        version = getattr(self.request, "data_version", None)
-        counts = kept("home-counts", lambda: home_counts(visits, sources), version)
+        sources = SourceDocument.objects.articles()
+        counts = home_counts(getattr(self.request, "data_version", None))
         context["counts"] = counts
         context["count_labels"] = {name: f"{count:,}" for name, count in counts.items()}
         datasets = self.official_datasets()

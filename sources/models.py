@@ -42,6 +42,9 @@ def body_checksum(body):
 class SourceDocument(CuratedModel):
     """An article, brief, readout or dataset, kept as received and as cleaned text."""
 
+    #: The kind of an imported dataset; every other kind is something curators read.
+    DATASET_KIND = SourceKind.DATASET
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True)
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)

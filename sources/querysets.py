@@ -7,6 +7,10 @@ from core.models import CuratedQuerySet, public_q, shown
 
 
 class SourceDocumentQuerySet(CuratedQuerySet):
+    def articles(self):
+        """Return the public sources curators read: every kind but an imported dataset."""
+        return self.published().exclude(kind=self.model.DATASET_KIND)
+
     def for_list(self):
         """Return sources without their (long) texts, with what a list row shows."""
         issue_model = self.model._meta.get_field("issues").related_model

@@ -70,10 +70,6 @@ class VisitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-#: The kind of source that is an imported dataset rather than an article (sources.SourceKind).
-ARTICLE_EXCLUDED_KIND = "dataset"
-
-
 class Visit(CuratedModel, ImportedRecord):
     """Who travelled where and when, and whom they met."""
 
@@ -231,13 +227,9 @@ class Visit(CuratedModel, ImportedRecord):
         as on the overview, even where the dataset has it too)."""
         from core.lists.filters import official_q
 
-        # Sources and claims sit above visits: reached through the reverse relations.
-        source_model = cls._meta.get_field("sources").related_model
-        articles = source_model.objects.published().exclude(kind=ARTICLE_EXCLUDED_KIND)
-        return official_q() & ~models.Q(
-            models.Exists(cls.objects.covered_by(articles).filter(pk=models.OuterRef("pk")))
-            | models.Exists(cls.objects.claimed_in(articles).filter(pk=models.OuterRef("pk")))
-        )
+        # Sources sit above visits: reached through the reverse relation.
+        articles = cls._meta.get_field("sources").related_model.objects.articles()
+        return official_q() & ~(cls.objects.covered_q(articles) | cls.objects.claimed_q(articles))
 
     @property
     def origin_name(self):

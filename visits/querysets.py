@@ -48,25 +48,33 @@ class VisitQuerySet(CuratedQuerySet):
             .prefetch_related(shown("issues", issues, "shown_issues"))
         )
 
-    def covered_by(self, sources):
-        """Return visits that one of `sources` covers (a queryset of source documents).
+    def covered_q(self, sources):
+        """Return an Exists() true for visits one of `sources` (source documents) covers.
 
         Visits sit below sources: the sources are given rather than imported.
         """
         links = self.model.sources.through.objects.filter(
             visit_id=OuterRef("pk"), sourcedocument__in=sources
         )
-        return self.filter(Exists(links))
+        return Exists(links)
+
+    def claimed_q(self, sources):
+        """Return an Exists() true for visits one of `sources` makes a public claim about."""
+        claim_model = self.model._meta.get_field("claims").related_model
+        claims = claim_model.objects.published().filter(visit_id=OuterRef("pk"), source__in=sources)
+        return Exists(claims)
+
+    def covered_by(self, sources):
+        """Return visits that one of `sources` covers."""
+        return self.filter(self.covered_q(sources))
 
     def claimed_in(self, sources):
         """Return visits that one of `sources` makes a public claim about."""
-        claim_model = self.model._meta.get_field("claims").related_model
-        claims = claim_model.objects.published().filter(visit_id=OuterRef("pk"), source__in=sources)
-        return self.filter(Exists(claims))
+        return self.filter(self.claimed_q(sources))
 
     def discussed_in(self, sources):
         """Return visits that one of `sources` covers or makes a public claim about."""
-        return self.covered_by(sources) | self.claimed_in(sources)
+        return self.filter(self.covered_q(sources) | self.claimed_q(sources))
 
 
 def _owner_field(relation, issue_model):

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
-from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView
 
@@ -186,8 +185,7 @@ class IssueListView(FilteredListView):
     @classmethod
     def warm(cls, version):
         """Count the list, and the visits and claims of the issues on its first page."""
-        super().warm(version)
-        filterset = cls.filterset_class(data=QueryDict(), queryset=cls().get_queryset())
+        filterset = super().warm(version)
         first = filterset.ordered(filterset.qs)[: cls.paginate_by]
         Issue.objects.attach_counts(first, version)
 

@@ -22,7 +22,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from core import db  # noqa: F401 - registers the any_of lookup
-from core.lists.filters import label_field, record_q, related_model
+from core.lists.fields import label_field
+from core.lists.filters import record_q, related_model
 
 #: Results at most this many are read once and counted here; larger ones by the database.
 ROWS_LIMIT = 20_000

@@ -102,6 +102,19 @@ class ListField(forms.Field):
         return value
 
 
+class TextListField(ListField):
+    def check_value(self, value):
+        if len(value) > 200:
+            raise forms.ValidationError("A value may be at most 200 characters.", code="long")
+        return value
+
+
+def label_field(model):
+    """Return the field that names a row of `model` to a reader ("name", else "title")."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return "name" if "name" in names else "title"
+
+
 class Named(str):
     """A public record's slug, as a filter's cleaned value: with its id, its name, and the
     value given in the URL (the slug itself, or the name typed)."""
@@ -140,26 +153,35 @@ class SlugListField(ListField):
         if self.target is None or not values:
             return values
         found = public_records(self.target, values)
-        unknown = [item for item in values if item not in found]
-        if unknown:
-            noun = self.target._meta.verbose_name
-            raise forms.ValidationError(
-                [
-                    forms.ValidationError(
-                        "There is no public %(noun)s “%(value)s”.",
-                        code="unknown",
-                        params={"noun": noun, "value": item[:60]},
-                    )
-                    for item in unknown
-                ]
-            )
-        return [Named(item, *found[item], item) for item in values]
+        resolved, errors = [], []
+        for item in values:
+            try:
+                named = Named(item, *found[item], item) if item in found else self.unknown(item)
+            except forms.ValidationError as error:
+                errors.append(error)
+                continue
+            if named not in resolved:
+                resolved.append(named)
+        if errors:
+            raise forms.ValidationError(errors)
+        return resolved
+
+    def unknown(self, value):
+        """Return the Named record a value that is no public slug stands for, or raise."""
+        raise forms.ValidationError(
+            "There is no public %(noun)s “%(value)s”.",
+            code="unknown",
+            params={"noun": self.target._meta.verbose_name, "value": value[:60]},
+        )
 
 
 def public_records(target, slugs):
     """Return {slug: (id, label)} of the public rows of `target` among `slugs`: one query."""
-    label = "name" if any(f.name == "name" for f in target._meta.concrete_fields) else "title"
-    rows = target.objects.published().filter(slug__in=slugs).values_list("pk", "slug", label)
+    rows = (
+        target.objects.published()
+        .filter(slug__in=slugs)
+        .values_list("pk", "slug", label_field(target))
+    )
     return {slug: (pk, name) for pk, slug, name in rows}
 
 
@@ -194,30 +216,9 @@ class MatchedSlugListField(SlugListField):
     #: Matches named in the error when a typed name fits several records.
     SHOWN = 6
 
-    def check_value(self, value):
-        if len(value) > 200:
-            raise forms.ValidationError("A value may be at most 200 characters.", code="long")
-        return value
+    check_value = TextListField.check_value  # a name, not a slug: any text, within bounds
 
-    def to_python(self, value):
-        values = ListField.to_python(self, value)
-        if self.target is None or not values:
-            return values
-        found = public_records(self.target, values)
-        resolved, errors = [], []
-        for item in values:
-            try:
-                named = Named(item, *found[item], item) if item in found else self.match(item)
-            except forms.ValidationError as error:
-                errors.append(error)
-                continue
-            if named not in resolved:
-                resolved.append(named)
-        if errors:
-            raise forms.ValidationError(errors)
-        return resolved
-
-    def match(self, text):
+    def unknown(self, text):
         """Return the Named slug of the one record `text` names."""
         noun = self.target._meta.verbose_name
         matches = list(self.target.objects.published().matching(text)[: self.SHOWN + 1])
@@ -239,13 +240,6 @@ class MatchedSlugListField(SlugListField):
             code="ambiguous",
             params={"value": text[:60], "names": names, "more": more},
         )
-
-
-class TextListField(ListField):
-    def check_value(self, value):
-        if len(value) > 200:
-            raise forms.ValidationError("A value may be at most 200 characters.", code="long")
-        return value
 
 
 class ChoiceListField(ListField):

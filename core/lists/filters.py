@@ -26,12 +26,6 @@ from core.lists.fields import (
 )
 
 
-def label_field(model):
-    """Return the field that names a row of `model` to a reader ("name", else "title")."""
-    names = {field.name for field in model._meta.concrete_fields}
-    return "name" if "name" in names else "title"
-
-
 def related_model(model, path):
     """Return the model reached from `model` by following the `__`-separated `path`."""
     for name in path.split("__"):

@@ -80,11 +80,15 @@ class FilteredListView(FilterView):
 
     @classmethod
     def warm(cls, version):
-        """Count this list's whole result at data `version`, as its first page would."""
+        """Count this list's whole result at data `version`, as its first page would.
+
+        Returns the unfiltered FilterSet (valid: no parameters), for what a list adds.
+        """
         view = cls()
         filterset = cls.filterset_class(data=QueryDict(), queryset=view.get_queryset())
-        if filterset.is_valid():
-            tally(cls.tally_name(), {}, filterset.qs, view.get_facets(), version)
+        filterset.is_valid()
+        tally(cls.tally_name(), {}, filterset.qs, view.get_facets(), version)
+        return filterset
 
     model = None
     filterset_class = None
