@@ -37,8 +37,10 @@ class ActorQuerySet(CuratedQuerySet):
     def matching(self, text):
         """Return actors whose name or an alias contains `text` (any case), best first.
 
-        Best is a name or alias that is `text` itself, then one that starts with it, then the
-        rest; each by name. This is what a type-ahead offers while one types "mun" or "imran".
+        Best (`match_rank` 0) is a name or alias that is `text` itself, then (1) a name that
+        starts with it, (2) a name with a word that starts with it ("mun": Asim Munir), then
+        (3) the rest ("mun": Edmund Muskie); each by name. This is what a type-ahead offers
+        while one types "mun" or "imran".
         """
         text = text.strip()
         aliases = ActorAlias.objects.filter(actor=models.OuterRef("pk"))
@@ -54,7 +56,11 @@ class ActorQuerySet(CuratedQuerySet):
                         then=0,
                     ),
                     models.When(name__istartswith=text, then=1),
-                    default=2,
+                    models.When(
+                        models.Q(name__icontains=f" {text}") | models.Q(name__icontains=f"-{text}"),
+                        then=2,
+                    ),
+                    default=3,
                 )
             )
             .order_by("match_rank", "name", "pk")

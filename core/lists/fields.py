@@ -209,8 +209,10 @@ class MatchedSlugListField(SlugListField):
     """Records named by slug, or by a name or part of one as typed ("mun", "Imran Khan").
 
     A value that is not a public slug is matched against names and aliases (the target's
-    `matching()`): one match, or one exact name among several, is taken; several are a form
-    error naming them, so that the reader picks one; none is a form error.
+    `matching()`, best first): the one best match is taken (one exact name; else one name
+    starting with the text; else one with a word starting with it; else the only match);
+    several equally good are a form error naming them, so that the reader picks one; none is
+    a form error.
     """
 
     #: Matches named in the error when a typed name fits several records.
@@ -222,9 +224,9 @@ class MatchedSlugListField(SlugListField):
         """Return the Named slug of the one record `text` names."""
         noun = self.target._meta.verbose_name
         matches = list(self.target.objects.published().matching(text)[: self.SHOWN + 1])
-        exact = [record for record in matches if record.match_rank == 0]
-        if len(matches) == 1 or len(exact) == 1:
-            record = matches[0] if len(matches) == 1 else exact[0]
+        best = [match for match in matches if match.match_rank == matches[0].match_rank]
+        if matches and len(best) == 1:
+            record = best[0]
             return Named(record.slug, record.pk, record.name, text)
         if not matches:
             raise forms.ValidationError(

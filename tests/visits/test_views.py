@@ -159,6 +159,16 @@ def test_a_leader_typed_without_the_type_ahead_is_matched_on_the_server(
     assert page.count('class="card"') == by_slug.count('class="card"') > 0
 
 
+def test_the_one_best_match_is_taken_before_weaker_ones(client, corpus):
+    factories.ActorFactory(name="Edmund Muskie", slug="edmund-muskie")  # "mun" mid-word
+
+    page = html(client.get("/visits/", {"leader": "mun"}))
+    suggested = client.get("/actors/suggest/", {"q": "mun"}).json()["results"]
+
+    assert "Leader: Asim Munir" in " ".join(page.split())
+    assert [row["value"] for row in suggested] == ["asim-munir", "edmund-muskie"]
+
+
 def test_a_name_that_fits_several_actors_asks_for_more(client, corpus):
     response = client.get("/visits/", {"leader": "as"})
 
