@@ -133,6 +133,15 @@ class ActorRoleAdmin(OwnedRowAdmin):
     autocomplete_fields = ["actor", "organisation"]
     list_filter = ["title"]
 
+    def get_search_results(self, request, queryset, search_term):
+        """Return the roles matching the search; only one actor's when the picker names it."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A visit's role picker sends its visitor as `holder` (static/js/visitor_role_picker.js).
+        holder = request.GET.get("holder", "").strip()
+        if holder:
+            queryset = queryset.filter(actor=holder) if holder.isdigit() else queryset.none()
+        return queryset, may_have_duplicates
+
 
 @admin.register(ActorAlias)
 class ActorAliasAdmin(OwnedRowAdmin):

@@ -190,8 +190,10 @@ class ActorRole(models.Model):
         ]
 
     def __str__(self):
-        where = f", {self.organisation}" if self.organisation_id else ""
-        return f"{self.title}{where}"
+        # Holder first: a curator picking a visit's role sees whose it is and when it was held.
+        where = f" ({self.organisation})" if self.organisation_id else ""
+        period = f", {self.period}" if self.period else ""
+        return f"{self.actor} \u2014 {self.title}{where}{period}"
 
     @property
     def period(self):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from core.admin import CuratedAdmin, OwnedRowAdmin, year_filter
+from actors.models import ActorRole
+from core.admin import CuratedAdmin, OwnedRowAdmin, VersionCheckedForm, year_filter
 from visits.models import Issue, Participation, Visit
 
 
@@ -24,8 +25,16 @@ class ParticipationInline(admin.TabularInline):
     verbose_name_plural = "participants (hosts, people met, delegation)"
 
 
+class VisitAdminForm(VersionCheckedForm):
+    """The visit form, whose role picker offers only the chosen visitor's roles."""
+
+    class Media:
+        js = ["admin/js/autocomplete.js", "js/visitor_role_picker.js"]
+
+
 @admin.register(Visit)
 class VisitAdmin(CuratedAdmin):
+    form = VisitAdminForm
     list_display = [
         "title",
         "visitor",
@@ -62,6 +71,12 @@ class VisitAdmin(CuratedAdmin):
             {"fields": record_fields, "classes": ["collapse"]},
         ),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "visitor_role":
+            # The chosen role is shown by its holder, title and organisation: one query.
+            kwargs["queryset"] = ActorRole.objects.select_related("actor", "organisation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="dates", ordering="start_date")
     def date_display(self, obj):
