@@ -17,6 +17,7 @@ from core.charts import stacked_bar_chart, timeline_chart
 from core.lists.facets import ChoiceFacet, RelationFacet
 from core.lists.views import FilteredListView, select_options
 from core.models import public_q
+from core.preview import PreviewMixin
 
 DETAIL_ROWS = 20
 #: A country's people up to this many are matched by their ids (see visits_made).
@@ -108,11 +109,11 @@ def visits_received(actor):
     return Visit.objects.published().filter(condition)
 
 
-class ActorDetailView(DetailView):
+class ActorDetailView(PreviewMixin, DetailView):
     """An actor: roles over time, visits made and received, claims by and about them."""
 
     def get_queryset(self):
-        return Actor.objects.published().select_related("country")
+        return self.viewable(Actor.objects).select_related("country")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

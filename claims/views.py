@@ -10,6 +10,7 @@ from claims.models import Claim, ClaimKind, ClaimStatus
 from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, RelationFacet, YearFacet
 from core.lists.filters import RECORD_CHOICES
 from core.lists.views import FilteredListView
+from core.preview import PreviewMixin
 from sources import citations
 from sources.views import citation_response, cite_context
 from visits.views import IssueOptionsMixin
@@ -39,11 +40,11 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
         ]
 
 
-class ClaimDetailView(DetailView):
+class ClaimDetailView(PreviewMixin, DetailView):
     """A claim: its quote in context, who says it, its status, what it is about."""
 
     def get_queryset(self):
-        return Claim.objects.published().for_list().select_related("visit__visitor")
+        return self.viewable(Claim.objects).for_list().select_related("visit__visitor")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,16 +5,23 @@ import math
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import search
+from core import publishing, search
+from core.admin_dates import DateHintMixin
 from core.lists.filters import related_model
 from core.status import PublicationStatus
 
@@ -72,6 +79,11 @@ def distinct_years(model, field_name):
             """  # noqa: S608 - only quoted names of the model's own table and column
         )
         return [year for (year,) in cursor.fetchall()]
+
+
+def noun(model, count):
+    """Return the model's verbose name, plural unless `count` is one."""
+    return model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
 
 
 def has_publish_permission(request, model):
@@ -257,7 +269,7 @@ class EstimatedCountPaginator(Paginator):
         return ApproximateCount(max(int(plan[0]["Plan"]["Plan Rows"]), counted))
 
 
-class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
+class CuratedAdmin(DateHintMixin, PublishingMixin, SimpleHistoryAdmin):
     """Admin of a curated model: publish/unpublish actions, history, status filter."""
 
     form = VersionCheckedForm
@@ -269,21 +281,6 @@ class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
     #: substrings of `search_fields` through joins, which reads every row of a big table.
     full_text_search = False
 
-    def save_model(self, request, obj, form, change):
-        if not self.has_publish_permission(request):
-            # The status stays as stored, whatever the form says or a past version reverted to
-            # (simple-history's "revert" page restores every field of that version).
-            stored = (
-                type(obj)
-                .objects.filter(pk=obj.pk)
-                .values_list("publication_status", flat=True)
-                .first()
-                if obj.pk is not None
-                else None
-            )
-            obj.publication_status = stored or PublicationStatus.DRAFT
-        super().save_model(request, obj, form, change)
-
     def get_search_results(self, request, queryset, search_term):
         if self.full_text_search and search.is_postgres(queryset) and search_term.strip():
             query = search.prefix_query(search_term)
@@ -294,24 +291,173 @@ class CuratedAdmin(PublishingMixin, SimpleHistoryAdmin):
 
     save_on_top = True
 
+    # --- Publishing ----------------------------------------------------------------------
+
+    def get_urls(self):
+        together = path(
+            "publish-with-parents/",
+            self.admin_site.admin_view(self.publish_with_parents_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_publish_with_parents",
+        )
+        return [together, *super().get_urls()]
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        at = columns.index("publication_status") + 1 if "publication_status" in columns else None
+        if at is not None:
+            columns[at:at] = ["public"]
+        return [*columns, "site_link"]
+
+    def _url(self, name):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}")
+
+    @admin.display(description="public", boolean=True)
+    def public(self, obj):
+        """Published and shown: a published claim of a draft visit is not."""
+        return publishing.is_public(obj)
+
+    @admin.display(description="on the site")
+    def site_link(self, obj):
+        label = "view" if self.public(obj) else "preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+    def save_model(self, request, obj, form, change):
+        self._keep_stored_status(request, obj)
+        if change and obj.publication_status != PublicationStatus.PUBLISHED:
+            below = publishing.public_counts_below(type(obj), [obj.pk])
+        else:
+            below = {}
+        super().save_model(request, obj, form, change)
+        self._report_hidden(request, type(obj), [obj.pk])
+        self._report_hidden_below(request, type(obj), [obj.pk], below)
+
+    def _keep_stored_status(self, request, obj):
+        if self.has_publish_permission(request):
+            return
+        # The status stays as stored, whatever the form says or a past version reverted to
+        # (simple-history's "revert" page restores every field of that version).
+        stored = (
+            type(obj).objects.filter(pk=obj.pk).values_list("publication_status", flat=True).first()
+            if obj.pk is not None
+            else None
+        )
+        obj.publication_status = stored or PublicationStatus.DRAFT
+
+    def _report_hidden(self, request, model, ids):
+        """Warn about rows `ids` that are published but hidden by draft parents."""
+        hidden = publishing.hidden_rows(model, ids)
+        if not hidden:
+            return
+        parents = {}
+        for row in hidden:
+            for parent in publishing.hiding_parents(row):
+                parents.setdefault((parent._meta.label, parent.pk), parent)
+        if len(hidden) == 1:
+            what = f"{capfirst(publishing.describe(hidden[0]))} is published but not public"
+        else:
+            what = f"{len(hidden)} {model._meta.verbose_name_plural} are published but not public"
+        message = f"{what}: hidden by {publishing.name_drafts(list(parents.values()))}."
+        if all(has_publish_permission(request, type(p)) for p in parents.values()):
+            url = self._url("publish_with_parents")
+            query = urlencode({"ids": ",".join(str(row.pk) for row in hidden)})
+            which = "it" if len(parents) == 1 else f"these {len(parents)}"
+            link = format_html(' <a href="{}?{}">Publish {} too…</a>', url, query, which)
+            self.message_user(request, format_html("{}{}", message, link), messages.WARNING)
+        else:
+            message += " An editor who may publish them can make it public."
+            self.message_user(request, message, messages.WARNING)
+
+    def _report_hidden_below(self, request, model, ids, before):
+        """Say how many public rows below rows `ids` a return to draft has hidden."""
+        after = publishing.public_counts_below(model, ids)
+        lost = [
+            (before[below] - after.get(below, 0), below)
+            for below in before
+            if before[below] > after.get(below, 0)
+        ]
+        if not lost:
+            return
+        parts = [f"{count:,} {noun(below, count)}" for count, below in lost]
+        self.message_user(
+            request,
+            f"This hides {' and '.join(parts)} that were public until now.",
+            messages.WARNING,
+        )
+
+    def publish_with_parents_view(self, request):
+        """Confirm (GET) and do (POST): publish rows with the drafts that hide them."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        ids = [value for value in data.get("ids", "").split(",") if value.isdigit()]
+        records = publishing.hidden_rows(self.model, ids)
+        changelist = self._url("changelist")
+        if not records:
+            self.message_user(
+                request, "Nothing to publish: those records are public already.", messages.INFO
+            )
+            return HttpResponseRedirect(changelist)
+        rows = [(record, publishing.hiding_parents(record)) for record in records]
+        parents = {p._meta.label_lower + str(p.pk): p for _r, ps in rows for p in ps}
+        refused = sorted(
+            {
+                str(p._meta.verbose_name_plural)
+                for p in parents.values()
+                if not has_publish_permission(request, type(p))
+            }
+        )
+        if request.method == "POST" and not refused:
+            published = publishing.publish_together(records)
+            for row in published:
+                admin_of = self.admin_site.get_model_admin(type(row))
+                admin_of.log_change(request, row, "Published with the records it hid.")
+            names = format_html_join(", ", "{}", ((publishing.describe(r),) for r in published))
+            self.message_user(
+                request,
+                format_html("Published {} records: {}. All are public now.", len(published), names),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(changelist)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Publish with the drafts that hide them",
+            "rows": [
+                (record, [(parent, parent._meta.verbose_name) for parent in parents])
+                for record, parents in rows
+            ],
+            "count": len(records) + len(parents),
+            "ids": ",".join(str(record.pk) for record in records),
+            "refused": refused,
+        }
+        return TemplateResponse(request, "admin/publish_with_parents.html", context)
+
     def _set_status(self, request, queryset, status):
-        changed = 0
+        changed = []
         with transaction.atomic():
+            rows = list(queryset.select_for_update(of=("self",)).exclude(publication_status=status))
+            ids = [obj.pk for obj in rows]
+            below = {}
+            if status != PublicationStatus.PUBLISHED:
+                below = publishing.public_counts_below(self.model, ids)
             # One save per row, so that each change leaves a history row with its user.
-            for obj in queryset.select_for_update(of=("self",)).exclude(publication_status=status):
+            for obj in rows:
                 obj.publication_status = status
                 obj.save()
-                changed += 1
-        label = (
-            self.model._meta.verbose_name if changed == 1 else self.model._meta.verbose_name_plural
-        )
+                changed.append(obj)
+        count = len(changed)
+        label = noun(self.model, count)
         verb = "published" if status == PublicationStatus.PUBLISHED else "returned to draft"
         self.message_user(
             request,
-            ngettext("%(count)d %(label)s %(verb)s.", "%(count)d %(label)s %(verb)s.", changed)
-            % {"count": changed, "label": label, "verb": verb},
+            ngettext("%(count)d %(label)s %(verb)s.", "%(count)d %(label)s %(verb)s.", count)
+            % {"count": count, "label": label, "verb": verb},
             messages.SUCCESS,
         )
+        if status == PublicationStatus.PUBLISHED:
+            self._report_hidden(request, self.model, ids)
+        else:
+            self._report_hidden_below(request, self.model, ids, below)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

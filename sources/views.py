@@ -11,6 +11,7 @@ from core.highlight import Quote, highlight_body
 from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, ValueFacet, YearFacet
 from core.lists.filters import RECORD_CHOICES
 from core.lists.views import FilteredListView
+from core.preview import PreviewMixin
 from sources import citations
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
@@ -75,13 +76,13 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
         ]
 
 
-class SourceDetailView(DetailView):
+class SourceDetailView(PreviewMixin, DetailView):
     """A source: its metadata, citations, and its body with each claim's quote highlighted."""
 
     context_object_name = "source"
 
     def get_queryset(self):
-        return SourceDocument.objects.published().defer("raw_text", "search_vector")
+        return self.viewable(SourceDocument.objects).defer("raw_text", "search_vector")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,6 +15,7 @@ from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, RelationFacet
 from core.lists.filters import RECORD_CHOICES
 from core.lists.views import FilteredListView, select_options
 from core.models import public_q
+from core.preview import PreviewMixin
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
 from visits.models import Issue, Participation, ParticipationRole, Visit, VisitKind
@@ -69,7 +70,7 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
         ]
 
 
-class VisitDetailView(DetailView):
+class VisitDetailView(PreviewMixin, DetailView):
     """A visit: when, where, who, whom they met, its issues, and its claims, each once.
 
     Claims are grouped by the source that makes them (newest source first), at most
@@ -79,7 +80,7 @@ class VisitDetailView(DetailView):
     """
 
     def get_queryset(self):
-        return Visit.objects.published().for_list().select_related("visitor_role__organisation")
+        return self.viewable(Visit.objects).for_list().select_related("visitor_role__organisation")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,11 +191,11 @@ class IssueListView(FilteredListView):
         Issue.objects.attach_counts(first, version)
 
 
-class IssueDetailView(DetailView):
+class IssueDetailView(PreviewMixin, DetailView):
     """An issue: its visits and claims over time."""
 
     def get_queryset(self):
-        return Issue.objects.published().select_related("parent")
+        return self.viewable(Issue.objects).select_related("parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
