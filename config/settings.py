@@ -219,7 +219,7 @@ LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-USE_I18N = True
+FORMAT_MODULE_PATH = "core.formats"  # dates typed ISO first: 2023-12-14
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
