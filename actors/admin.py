@@ -41,6 +41,10 @@ class ActorAdmin(CuratedAdmin):
     ]
     actions = [*CuratedAdmin.actions, "merge_two"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A dataset source's page links to its actors by this lookup (sources/admin.py).
+        return lookup == "mentioned_in__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [

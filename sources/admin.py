@@ -3,10 +3,29 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from core.admin import CuratedAdmin, OwnedRowAdmin, year_filter
 from sources.models import Citation, SourceDocument
-from sources.services import link_suggestions, suggest_links
+from sources.services import (
+    CONFIDENCE_SCALE,
+    CONFIDENCE_THRESHOLD,
+    link_suggestions,
+    suggest_links,
+)
+
+#: A dataset's links, shown as counts: (field, admin changelist, its lookup of the source).
+DATASET_LINKS = {
+    "visits": ("covered_visits", "admin:visits_visit_changelist", "sources__id__exact"),
+    "actors": ("mentioned_actors", "admin:actors_actor_changelist", "mentioned_in__id__exact"),
+    "issues": ("discussed_issues", "admin:visits_issue_changelist", "sources__id__exact"),
+}
+
+
+def is_dataset(source):
+    """Return whether `source` is a saved imported dataset (thousands of records)."""
+    return source is not None and source.pk is not None and source.kind == source.DATASET_KIND
 
 
 class CitationInline(admin.TabularInline):
@@ -39,6 +58,48 @@ class SourceDocumentAdmin(CuratedAdmin):
         ("Publication", {"fields": ["publication_status"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Return the fieldsets; a dataset's links are shown as counts, not edited here."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not is_dataset(obj):
+            return fieldsets
+        shown = {field: summary for field, (summary, _, _) in DATASET_LINKS.items()}
+        return [
+            (name, {**options, "fields": [shown.get(f, f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if is_dataset(obj):
+            fields += [summary for summary, _, _ in DATASET_LINKS.values()]
+        return fields
+
+    def _linked_rows(self, obj, field):
+        summary, changelist, lookup = DATASET_LINKS[field]
+        count = getattr(obj, field).count()
+        url = reverse(changelist, current_app=self.admin_site.name)
+        url = f"{url}?{urlencode({lookup: obj.pk})}"
+        return format_html(
+            '{} — <a href="{}">see them in the {} list</a>. The importer keeps these links '
+            "(each re-import brings them in step with the data); they are not edited here.",
+            f"{count:,}",
+            url,
+            field,
+        )
+
+    @admin.display(description="visits")
+    def covered_visits(self, obj):
+        return self._linked_rows(obj, "visits")
+
+    @admin.display(description="actors")
+    def mentioned_actors(self, obj):
+        return self._linked_rows(obj, "actors")
+
+    @admin.display(description="issues")
+    def discussed_issues(self, obj):
+        return self._linked_rows(obj, "issues")
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
@@ -61,9 +122,14 @@ class SourceDocumentAdmin(CuratedAdmin):
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and change and self.has_change_permission(request, obj):
+        if is_dataset(obj):
+            # Thousands of records: every name in the data would be suggested.
+            context["link_suggestions_skipped"] = True
+        elif obj is not None and change and self.has_change_permission(request, obj):
             info = self.opts.app_label, self.opts.model_name
             context["link_suggestions"] = suggest_links(obj)
+            context["confidence_threshold"] = CONFIDENCE_THRESHOLD
+            context["confidence_scale"] = CONFIDENCE_SCALE
             context["link_suggestions_url"] = reverse(
                 f"admin:{info[0]}_{info[1]}_link_suggestions",
                 args=[obj.pk],

@@ -15,6 +15,10 @@ class IssueAdmin(CuratedAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "description", "keywords", "parent", "publication_status"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A dataset source's page links to its issues by this lookup (sources/admin.py).
+        return lookup == "sources__id__exact" or super().lookup_allowed(lookup, value, request)
+
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
@@ -71,6 +75,10 @@ class VisitAdmin(CuratedAdmin):
             {"fields": record_fields, "classes": ["collapse"]},
         ),
     ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A dataset source's page links to its visits by this lookup (sources/admin.py).
+        return lookup == "sources__id__exact" or super().lookup_allowed(lookup, value, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "visitor_role":

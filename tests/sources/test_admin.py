@@ -27,15 +27,18 @@ def page(response):
 
 
 def suggestion_rows(content):
-    """Return the suggestion table's rows: (kind, id, name, mentions, names found)."""
+    """Return the suggestion table's rows: (kind, id, name, mentions, names found, ticked, sure)."""
     section = content.split('id="link-suggestions"')[1].split("</details>")[0]
     rows = re.findall(
-        r'name="(actor|issue)s" value="(\d+)".*?<label[^>]*>([^<]+)</label>.*?<td>(\d+)</td>\s*'
-        r"<td>([^<]*)</td>",
+        r'name="(actor|issue)s" value="(\d+)" [^>]*?( checked)?>.*?<label[^>]*>([^<]+)</label>'
+        r".*?<td>(\d+)</td>\s*<td>([^<]*)</td>\s*<td>(\w+ \(\d+\))",
         section,
         re.DOTALL,
     )
-    return [(kind, int(pk), name, int(count), found) for kind, pk, name, count, found in rows]
+    return [
+        (kind, int(pk), name, int(count), names, bool(ticked), sure)
+        for kind, pk, ticked, name, count, names, sure in rows
+    ]
 
 
 def test_the_add_page_is_the_import_form_and_states_the_size_limit(editor_client, settings):
@@ -205,12 +208,35 @@ def test_the_change_page_suggests_mentioned_actors_and_issues_with_counts(editor
 
     assert "2 actors and 2 issues the body mentions, not linked yet" in content
     # Afghanistan is one of the five issues every database starts with; its keywords name Ghani.
+    khan, ghani, refugees = mentioned["khan"], mentioned["ghani"], mentioned["refugees"]
+    afghanistan = Issue.objects.get(slug="afghanistan")
     assert suggestion_rows(content) == [
-        ("actor", mentioned["khan"].pk, "Imran Khan", 2, "Imran Khan, PM Khan"),
-        ("actor", mentioned["ghani"].pk, "Ashraf Ghani", 1, "Ashraf Ghani"),
-        ("issue", mentioned["refugees"].pk, "Refugees", 2, "Refugees, refugee"),
-        ("issue", Issue.objects.get(slug="afghanistan").pk, "Afghanistan", 1, "Ashraf Ghani"),
+        ("actor", khan.pk, "Imran Khan", 2, "Imran Khan, PM Khan", True, "strong (100)"),
+        ("actor", ghani.pk, "Ashraf Ghani", 1, "Ashraf Ghani", True, "strong (100)"),
+        ("issue", refugees.pk, "Refugees", 2, "Refugees, refugee", True, "strong (100)"),
+        ("issue", afghanistan.pk, "Afghanistan", 1, "Ashraf Ghani", True, "strong (90)"),
     ]
+
+
+def test_weak_suggestions_are_listed_unticked_below_the_threshold_the_page_states(editor_client):
+    imran = factories.ActorFactory(name="Imran Khan")
+    factories.ActorAliasFactory(actor=imran, name="Khan")
+    pakistan = factories.CountryFactory(name="Pakistan", slug="pakistan")
+    source = factories.SourceDocumentFactory(
+        body="Amir Khan Muttaqi flew to Pakistan. Later, Khan said the talks had gone well."
+    )
+    url = reverse("admin:sources_sourcedocument_change", args=[source.pk])
+
+    content = page(editor_client.get(url))
+
+    # One "Khan" stands alone; the other is Muttaqi's.
+    assert suggestion_rows(content) == [
+        ("actor", pakistan.pk, "Pakistan", 1, "Pakistan", True, "strong (100)"),
+        ("actor", imran.pk, "Imran Khan", 1, "Khan", False, "weak (40)"),
+    ]
+    words = " ".join(content.split())
+    assert "Only suggestions of confidence 60 or more (strong) are ticked;" in words
+    assert "40 one word of a person&#x27;s name" in words
 
 
 def test_ticked_suggestions_are_linked_in_one_step(editor_client, mentioned):
