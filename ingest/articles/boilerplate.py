@@ -31,8 +31,37 @@ END_MARKERS = _patterns(
     r"tags?:.*",
 )
 
+#: What introduces a link to another page set between paragraphs ("Read more: …").
+_TEASER = (
+    r"(?:read(?: more| also| next)?|also read|see also|related(?: \w+)?|more on this(?: \w+)?"
+    r"|watch)"
+)
+#: What introduces it when no colon or arrow follows ("ALSO READ Munir meets Blinken").
+_BARE_TEASER = r"(?:read more|also read|read also|read next|see also)"
+
 #: Paragraphs dropped wherever they are.
 LINES = _patterns(
+    # Links to other pages: "Read more: …", "Also read …", "Related: …", "READ MORE »". A
+    # title without a colon must not end like a sentence: "Read more closely, it says …" stays.
+    rf"{_TEASER}\s*(?:[:|>›→]|\.\.\.|\s[-\"]\s).{{0,200}}",
+    rf"{_BARE_TEASER}(?: [^.!?]{{1,200}})?(?:\.\.\.|\"|>|›|→)?",
+    r"read more (?:at|on|from|here)\b.{0,80}",
+    r"(?:click|tap) (?:here )?to (?:read|share|email|print|continue|comment)\b.{0,100}",
+    r"continue reading\b.{0,80}",
+    r"(?:story|article|text) continues (?:below|after)\b.{0,40}",
+    r"scroll (?:down )?to continue\b.{0,40}",
+    # Share bars: "Share this article", "Share: Facebook Twitter", "Link copied".
+    r"share this(?: article| story| post| page| link)?\b[^.!?]{0,100}",
+    r"share(?: article| story| post)?\s*:.{0,100}",
+    r"(?:copy (?:the )?link|link copied|copied to clipboard)!?\.?",
+    # Newsletters and apps: "Sign up for our daily newsletter", "Join our WhatsApp channel".
+    r"(?:sign up|subscribe|register|join)(?: (?:now|today|here|for free))?[.!]?",
+    r"(?:sign up|subscribe|register|join|get|follow)\b.{0,60}\b(?:our|the latest)\b.{0,60}"
+    r"\b(?:newsletters?|inbox|whatsapp|telegram|youtube|mailing list|podcast|app)\b.{0,100}",
+    r"(?:daily |weekly |free )?newsletters?",
+    r"download (?:the|our) .{0,40}\bapp\b.{0,80}",
+    # Advertising: "ADVERTISEMENT", "Advert", "Paid content".
+    r"ads?|adverts?|advertise with us|(?:paid|promoted|partner) content",
     r"-? ?advertisements?\.? ?-?(?: ?spot_img)?",
     r"spot_img",
     r"sponsored(?: content)?",
@@ -53,8 +82,8 @@ LINES = _patterns(
     r"\S+@\S+\.\w+",
     r"follow us(?: on)?\b.{0,80}",
     r"share (?:on|via) (?:facebook|twitter|x|whatsapp|linkedin|email|telegram).{0,80}",
-    r"(?:(?:share|tweet|facebook|twitter|whatsapp|linkedin|pinterest|telegram|email|print|"
-    r"copy link)[\s|,·•]*){1,8}",
+    r"(?:(?:share|tweet|facebook|twitter|x|whatsapp|linkedin|pinterest|telegram|reddit|"
+    r"messenger|email|print|copy link)[\s|,·•]*){1,8}",
 )
 
 #: An author box before an END marker: its short name line goes with it ("Editor Timesglo").

@@ -142,6 +142,13 @@ def _paragraphs(items, width):
         line = item[1] if heading else item
         if not line.strip():
             continue
+        if not heading and _set_apart(previous if current is not None else "", line, width):
+            # A share bar or "Read more: …" line between two wrapped paragraphs: on its own,
+            # so that it is dropped whole rather than glued to the paragraph after it.
+            close()
+            paragraphs.append(Paragraph(text=line.strip(), block=block, gap_before=gap))
+            gap, previous = False, ""
+            continue
         if current is not None and not heading and not current.heading:
             join = _join_lines(previous, line, width)
             if join is not None:
@@ -155,6 +162,17 @@ def _paragraphs(items, width):
         gap, previous = False, line
     close()
     return paragraphs
+
+
+def _set_apart(previous, line, width):
+    """Return whether a line of hard-wrapped text is site furniture standing between paragraphs.
+
+    Only a line after a sentence's end and shorter than the wrap width: a line the wrapper
+    filled is part of a paragraph, whatever its first words ("Read more closely, the …").
+    """
+    if width is None or len(line) >= width - 10:
+        return False
+    return (not previous or ends_sentence(previous)) and is_boilerplate(line)
 
 
 def _join_lines(line, following, width):
