@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from actors.models import Actor
 from claims.querysets import ClaimQuerySet
 from core.models import CuratedModel, ImportedRecord, publish_permission
-from core.text import normalise
+from core.text import normalise, strip_quote_marks
 from sources.models import SourceDocument
 from visits.models import PUBLIC, Issue, Visit
 
@@ -156,9 +156,12 @@ class Claim(CuratedModel, ImportedRecord):
 
     def clean(self):
         super().clean()
+        self.quote = strip_quote_marks(self.quote)
         self.check_quote()
 
     def save(self, *args, **kwargs):
-        # The same rule in every path that saves a claim (admin, commands, code).
+        # The same rules in every path that saves a claim (admin, commands, code): pages show
+        # the quote inside marks of their own, and it must occur in the source.
+        self.quote = strip_quote_marks(self.quote)
         self.check_quote()
         super().save(*args, **kwargs)

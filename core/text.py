@@ -120,3 +120,19 @@ def unique_slug(model, text, *, max_length=200, exclude_pk=None, field="slug"):
 def web_url(url):
     """Return `url` if it is a web link (http or https), else ''."""
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
+
+
+#: Marks a curator may type or paste around a quote: straight, curly, low-9 and guillemets.
+QUOTE_MARKS = "\"'\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+
+
+def strip_quote_marks(text):
+    """Return a quote without the quotation marks (and spaces) wrapped around the whole of it.
+
+    Pages show a quote inside marks of their own; kept, pasted marks would show twice. Only a
+    mark at each end goes, so that an inner quotation keeps its marks.
+    """
+    inner = (text or "").strip()
+    while len(inner) > 2 and inner[0] in QUOTE_MARKS and inner[-1] in QUOTE_MARKS:
+        inner = inner[1:-1].strip()
+    return inner if len(inner) < len((text or "").strip()) else text

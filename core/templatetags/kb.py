@@ -3,7 +3,7 @@
 from django import template
 
 from core.dates import DatePrecision, format_partial_date
-from core.text import web_url
+from core.text import strip_quote_marks, web_url
 
 register = template.Library()
 
@@ -28,3 +28,7 @@ def datetime_attr(value, precision=DatePrecision.DAY):
 
 # A link only if it is an http(s) address (a javascript: link is never shown).
 register.filter("web_url", web_url)
+
+# A quote shown inside the page's own marks, without any typed around it (saved before they
+# were stripped on save).
+register.filter("without_quote_marks", strip_quote_marks)

@@ -34,8 +34,9 @@ def test_each_public_quote_is_highlighted_and_anchored(client, corpus):
     )
     assert mediation
     assert page[mediation.end() :].startswith("Trump offered to mediate on Kashmir.")
-    # Typographic quote marks in the text, plain ones in the claim: still found.
-    assert f'id="claim-{corpus.claim_kashmir.pk}">“We discussed Kashmir' in page
+    # Typographic quote marks in the text, plain ones typed around the claim's quote: found,
+    # the marks (dropped from the quote on save) left outside the highlight.
+    assert f'“<mark class="quote" id="claim-{corpus.claim_kashmir.pk}">We discussed Kashmir' in page
     for claim in (corpus.claim_aid, corpus.claim_kabul):
         assert f'id="claim-{claim.pk}"' in page
     # Draft claims and claims with draft parents are not highlighted or listed.
