@@ -3,9 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims.models import Claim
+from claims.suggest import suggestions
 from core.admin import CuratedAdmin, PublishingMixin, VersionCheckedForm, year_filter
+from core.text import strip_quote_marks
 from sources.admin import SourceDocumentAdmin
 from sources.models import SourceDocument
+from sources.passages import as_quote, paragraph_quote, paragraph_stretch
+from sources.visit_sources import VisitSourcesAdminMixin
 from visits.admin import VisitAdmin
 from visits.models import Visit
 
@@ -46,6 +50,49 @@ class ClaimAdmin(CuratedAdmin):
     @admin.display(description="summary", ordering="summary")
     def short_summary(self, obj):
         return obj.summary if len(obj.summary) <= 90 else f"{obj.summary[:88]}…"
+
+    def get_changeform_initial_data(self, request):
+        """Fill a new claim from its source's page: the quote, and what the quote names.
+
+        `?source=1&paragraph=3` quotes paragraph 3; `?source=1&quote=…` a selected passage.
+        Unless the link gives actors, issues or a visit, those the passage names are suggested.
+        """
+        initial = super().get_changeform_initial_data(request)
+        source = source_from_id(initial.get("source"))
+        if source is None:
+            return initial
+        number = request.GET.get("paragraph", "")
+        if number.isdigit():
+            initial["quote"] = paragraph_quote(source, int(number))
+        quote = strip_quote_marks(as_quote(initial.get("quote")))
+        if not quote:
+            return initial
+        initial["quote"] = quote
+        if not {"actors", "issues", "visit"} & set(request.GET):
+            suggested = suggestions(source, quote)
+            initial["actors"] = [str(pk) for pk in suggested["actors"]]
+            initial["issues"] = [str(pk) for pk in suggested["issues"]]
+            if suggested["visit"] is not None:
+                initial["visit"] = str(suggested["visit"])
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The source's text beside the quote, once the source is known (opened from the source,
+        # editing a saved claim, or a form shown again with its errors).
+        form = context["adminform"].form
+        source = obj.source if obj is not None and obj.source_id else None
+        if source is None and "source" in form.fields:
+            source = source_from_id(form["source"].value())
+        if source is not None:
+            quote = form["quote"].value() if "quote" in form.fields else obj and obj.quote
+            context["source_text"] = paragraph_stretch(source, around=quote or "")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def source_from_id(value):
+    """Return the source with the id `value` (as a form or a link gives it), or None."""
+    value = str(value or "")
+    return SourceDocument.objects.filter(pk=value).first() if value.isdigit() else None
 
 
 class ClaimInline(PublishingMixin, admin.StackedInline):
@@ -122,19 +169,30 @@ admin.site.unregister(Visit)
 class SourceDocumentWithClaimsAdmin(WithClaimsMixin, SourceDocumentAdmin):
     claim_inline = ClaimOnSourceInline
     claim_lookup = "source"
+    # The source's page with its body by numbered paragraphs, each a way into a new claim.
+    change_form_template = "admin/sources/sourcedocument/change_form_with_body.html"
     fieldsets = [
         *SourceDocumentAdmin.fieldsets[:-1],
         ("Claims", {"fields": ["claims_link"]}),
         SourceDocumentAdmin.fieldsets[-1],
     ]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None and request.user.has_perm("claims.add_claim"):
+            start = request.GET.get("paragraphs_from", "")
+            context["source_text"] = paragraph_stretch(
+                obj, start=int(start) if start.isdigit() else 1
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
 
 @admin.register(Visit)
-class VisitWithClaimsAdmin(WithClaimsMixin, VisitAdmin):
+class VisitWithClaimsAdmin(VisitSourcesAdminMixin, WithClaimsMixin, VisitAdmin):
     claim_inline = ClaimOnVisitInline
     claim_lookup = "visit"
     fieldsets = [
         *VisitAdmin.fieldsets[:-1],
+        ("Sources", {"fields": ["sources"]}),
         ("Claims", {"fields": ["claims_link"]}),
         VisitAdmin.fieldsets[-1],
     ]

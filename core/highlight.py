@@ -139,3 +139,9 @@ def _marked_segment(text, covering, anchored, segment_end, links):
         mark_safe(text),  # noqa: S308 - escaped by the caller
         mark_safe(closing),  # noqa: S308 - built with format_html
     )
+
+
+def paragraphs(body):
+    """Return the paragraphs of `body` (blank lines separate them), as in the highlighted page."""
+    body = body or ""
+    return [body[start:end] for start, end in _paragraph_ranges(body)]

@@ -54,11 +54,11 @@ QUERY_BUDGETS = {
     ("actors", "actoralias"): (7, 7),
     ("actors", "actorrole"): (8, 9),
     ("visits", "issue"): (6, 6),
-    ("visits", "visit"): (10, 24),
+    ("visits", "visit"): (10, 26),  # the sources covering it: their ids, their titles
     ("visits", "participation"): (7, 9),
     ("sources", "sourcedocument"): (11, 22),
     ("sources", "citation"): (7, 7),
-    ("claims", "claim"): (10, 12),
+    ("claims", "claim"): (10, 13),  # its source's text, shown beside the quote
 }
 ADMIN_MODELS = list(QUERY_BUDGETS)
 
