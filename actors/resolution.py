@@ -10,6 +10,8 @@ by the record) and the name "Mohammed Nawaz Sharif", which resolves, in this ord
    the same generational suffix: "Ferdinand Marcos" is not "Ferdinand Marcos Jr.");
 3. otherwise a new person.
 Every spelling seen is kept as an alias, so the next run and the curators find it again.
+Spellings known to be one person's (`known_spellings`: typos and transliterations a dataset
+uses) resolve to the name that person is known by before any of these steps.
 Near misses ("Asif Zadari" / "Asif Ali Zardari") are left for a curator: see actors.services.
 """
 
@@ -32,9 +34,15 @@ ROLE_GAP = datetime.timedelta(days=5 * 365)
 class ActorResolver:
     """Resolves names to actors against an in-memory index, creating what is missing in bulk."""
 
-    def __init__(self, *, change_reason="", user=None):
+    def __init__(self, *, change_reason="", user=None, known_spellings=()):
         self.change_reason = change_reason
         self.user = user
+        # (country slug, fingerprint of another spelling) -> the name the person is known by
+        self._known_as = {
+            (country, fingerprint(other)): name
+            for country, name, others in known_spellings
+            for other in others
+        }
         self.countries = {}  # slug -> country actor
         self._by_fingerprint = defaultdict(list)  # fingerprint -> [actor]
         self._words_by_country = defaultdict(list)  # country pk -> [(words, actor)]
@@ -113,6 +121,12 @@ class ActorResolver:
         if country is not None and country.pk is None:
             raise ValueError("Save (flush) the country before resolving its people.")
         print_ = fingerprint(name) or name.casefold()
+        known_as = self._known_as.get((country.slug if country is not None else None, print_))
+        if known_as is not None and fingerprint(known_as) != print_:
+            # A listed other spelling: the person as known, with this spelling as an alias.
+            actor = self.person(known_as, country, allow_partial=allow_partial, avoid=avoid)
+            self.remember_spelling(actor, name)
+            return actor
         country_id = country.pk if country is not None else None
         candidates = [
             actor

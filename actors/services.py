@@ -60,9 +60,17 @@ class DuplicatePair:
     first_name: str  # the spellings that matched
     second_name: str
 
+    @property
+    def one_word(self):
+        """Return whether the match rests on one word of a name ("Khan" of "Imran Khan")."""
+        shorter = min(self.first_name.split(), self.second_name.split(), key=len)
+        return len([word for word in shorter if word not in PARTICLES]) < 2
+
 
 def find_duplicate_pairs(*, threshold=DUPLICATE_THRESHOLD, limit=500):
     """Return likely duplicate persons, most alike first, compared within one country.
+
+    Pairs alike in one word only (a one-word name or alias such as "Khan") come last.
 
     Persons without a country are compared with everyone. Only names sharing a word's
     first letter are compared, which keeps the work far below all pairs.
@@ -108,7 +116,9 @@ def find_duplicate_pairs(*, threshold=DUPLICATE_THRESHOLD, limit=500):
         for (first, second), (score, first_print, second_print) in best.items()
         if score >= threshold
     ]
-    pairs.sort(key=lambda pair: (-pair.score, pair.first.name, pair.second.name))
+    # A whole name spelled alike first; a name matched by one word only ("Castro", "Khan")
+    # is more often someone else.
+    pairs.sort(key=lambda pair: (pair.one_word, -pair.score, pair.first.name, pair.second.name))
     return pairs[:limit]
 
 

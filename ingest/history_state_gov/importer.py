@@ -39,6 +39,7 @@ from ingest.history_state_gov.records import (
     dataset_body,
     read_collection,
 )
+from ingest.history_state_gov.spellings import KNOWN_SPELLINGS
 from ingest.history_state_gov.visits import BOOKKEEPING, VisitWriter, checksum
 from sources.models import SourceDocument, SourceKind
 from visits.models import Visit
@@ -69,7 +70,9 @@ class HistoryStateGovImport:
             base = self.visits_dir if collection == VISITS else self.travels_dir
             parsed[collection] = read_collection(paths, collection, base=base.parent)
         with transaction.atomic():
-            self.resolver = ActorResolver(change_reason=CHANGE_REASON, user=self.user)
+            self.resolver = ActorResolver(
+                change_reason=CHANGE_REASON, user=self.user, known_spellings=KNOWN_SPELLINGS
+            )
             self.roles = RoleBook(change_reason=CHANGE_REASON, user=self.user)
             self._load_countries(parsed)
             self.visits = VisitWriter(

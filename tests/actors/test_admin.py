@@ -1,6 +1,7 @@
 """Duplicates and merging in the admin: editors merge, curators only look."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -59,6 +60,38 @@ def test_the_actor_list_links_to_the_duplicates(editor_client):
     page = editor_client.get(reverse("admin:actors_actor_changelist"))
 
     assert DUPLICATES in page.content.decode()
+    note = page.content.decode().split('id="duplicates-note">')[1].split("</p>")[0]
+    assert f'<a href="{DUPLICATES}">see the possible duplicates</a>' in note
+
+
+def test_the_spellings_a_curator_met_are_listed_before_pairs_alike_in_one_word(editor_client):
+    algeria = factories.CountryFactory(name="Algeria", slug="algeria")
+    egypt = factories.CountryFactory(name="Egypt", slug="egypt")
+    pakistan = factories.CountryFactory(name="Pakistan", slug="pakistan")
+    for name, country in [
+        ("Abdelaziz Bouteflika", algeria),
+        ("Abdelaziz Boutefilka", algeria),
+        ("Abdel Fattah al-Sisi", egypt),
+        ("Abdel Fattah Said Alsisi", egypt),
+        ("Yousuf Gillani", pakistan),
+        ("Yusuf Raza Gilani", pakistan),
+    ]:
+        factories.ActorFactory(name=name, country=country)
+    imran = factories.ActorFactory(name="Imran Khan", country=pakistan)
+    factories.ActorAliasFactory(actor=imran, name="Khan")
+    factories.ActorFactory(name="Ayub Khan", country=pakistan)
+
+    rows = duplicate_rows(editor_client.get(DUPLICATES))
+
+    pairs = [set(re.findall(r">([^<>]+)</a>\s*<br>", row)) for row in rows]
+    assert pairs[:3] == [
+        {"Abdelaziz Bouteflika", "Abdelaziz Boutefilka"},
+        {"Abdel Fattah al-Sisi", "Abdel Fattah Said Alsisi"},
+        {"Yousuf Gillani", "Yusuf Raza Gilani"},
+    ]
+    # "Khan" alone makes Ayub Khan look like Imran Khan: listed, last, and said to be so.
+    assert pairs[3:] == [{"Imran Khan", "Ayub Khan"}]
+    assert "one word alike only" in rows[3] and "one word alike only" not in rows[2]
 
 
 def test_near_duplicates_of_one_country_are_listed_with_merge_links(editor_client, pakistan):

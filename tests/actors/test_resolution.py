@@ -99,6 +99,31 @@ def test_similar_names_of_other_people_stay_apart(pakistan):
     assert elsewhere.country == india
 
 
+def test_known_other_spellings_resolve_to_the_name_a_person_is_known_by(pakistan):
+    egypt = factories.CountryFactory(name="Egypt", slug="egypt")
+    known = [
+        ("egypt", "Abdel Fattah el-Sisi", ["Abdel Fattah al-Sisi", "Abdelfattah Said Elsisi"]),
+        ("pakistan", "Yusuf Raza Gilani", ["Yousuf Gillani"]),
+    ]
+    resolver = ActorResolver(known_spellings=known)
+
+    sisi = [
+        resolver.person(name, egypt) for name in ("Abdelfattah Said Elsisi", "Abdel Fattah al-Sisi")
+    ]
+    gilani = [resolver.person(name, pakistan) for name in ("Yousuf Gillani", "Yusuf Raza Gilani")]
+    elsewhere = resolver.person("Yousuf Gillani", egypt)  # the list is by country
+    resolver.flush()
+
+    assert sisi[0] is sisi[1] and gilani[0] is gilani[1] and elsewhere is not gilani[0]
+    assert Actor.objects.get(pk=sisi[0].pk).name == "Abdel Fattah el-Sisi"
+    assert set(sisi[0].aliases.values_list("name", flat=True)) == {
+        "Abdelfattah Said Elsisi",
+        "Abdel Fattah al-Sisi",
+    }
+    assert Actor.objects.get(pk=gilani[0].pk).name == "Yusuf Raza Gilani"
+    assert list(gilani[0].aliases.values_list("name", flat=True)) == ["Yousuf Gillani"]
+
+
 def test_an_ambiguous_partial_name_makes_a_new_actor(pakistan):
     resolve("Asif Ali Zardari", "Asif Ali Durrani", country=pakistan)
 

@@ -351,19 +351,26 @@ def test_a_curators_edit_is_kept_and_the_conflict_reported(dataset):
 def test_a_merged_visitor_is_not_mistaken_for_a_curators_edit(dataset):
     dataset.write_visits(
         "2010.xml",
-        visit_xml("2551", "President Asif Ali Zardari", start="2011-01-14", end="2011-01-14"),
-        visit_xml("2664", "President Asif Zadari", start="2012-05-21", end="2012-05-21"),
+        visit_xml(
+            "2551", "Prime Minister Shahid Khaqan Abbasi", start="2011-01-14", end="2011-01-14"
+        ),
+        visit_xml(
+            "2664", "Prime Minister Shahid Khakan Abbasi", start="2012-05-21", end="2012-05-21"
+        ),
     )
     dataset.run()
     actor_merge(
-        keep=Actor.objects.get(name="Asif Ali Zardari"), other=Actor.objects.get(name="Asif Zadari")
+        keep=Actor.objects.get(name="Shahid Khaqan Abbasi"),
+        other=Actor.objects.get(name="Shahid Khakan Abbasi"),
     )
     dataset.write_visits(
         "2010.xml",
-        visit_xml("2551", "President Asif Ali Zardari", start="2011-01-14", end="2011-01-14"),
+        visit_xml(
+            "2551", "Prime Minister Shahid Khaqan Abbasi", start="2011-01-14", end="2011-01-14"
+        ),
         visit_xml(
             "2664",
-            "President Asif Zadari",
+            "Prime Minister Shahid Khakan Abbasi",
             start="2012-05-20",
             end="2012-05-21",
             modified="2022-01-01T10:00:00-05:00",
@@ -375,8 +382,30 @@ def test_a_merged_visitor_is_not_mistaken_for_a_curators_edit(dataset):
     assert result.collections[0].counts["updated"] == 1
     visit = Visit.objects.get(external_id="hsg-visit:2664")
     assert visit.start_date == datetime.date(2012, 5, 20)
-    assert visit.visitor.name == "Asif Ali Zardari"
+    assert visit.visitor.name == "Shahid Khaqan Abbasi"
+    assert Actor.objects.filter(name__contains="Abbasi").count() == 1
+
+
+def test_spellings_known_to_be_one_persons_make_one_actor_keeping_each_spelling(dataset):
+    dataset.write_visits(
+        "2010.xml",
+        visit_xml("2551", "President Asif Zardari", start="2011-01-14", end="2011-01-14"),
+        visit_xml("2664", "President Asif Zadari", start="2012-05-21", end="2012-05-21"),
+        visit_xml("2665", "Prime Minister Yousuf Gillani", start="2012-05-22", end="2012-05-22"),
+    )
+
+    dataset.run()
+    again = dataset.run()
+
+    zardari = Actor.objects.get(name="Asif Ali Zardari")
+    assert set(zardari.visits_made.values_list("external_id", flat=True)) == {
+        "hsg-visit:2551",
+        "hsg-visit:2664",
+    }
+    assert {"Asif Zardari", "Asif Zadari"} <= set(zardari.aliases.values_list("name", flat=True))
+    assert Actor.objects.get(aliases__name="Yousuf Gillani").name == "Yusuf Raza Gilani"
     assert Actor.objects.filter(name__contains="Asif").count() == 1
+    assert again.collections[0].counts["unchanged"] == 3
 
 
 def test_malformed_records_and_files_are_reported_and_the_rest_imported(dataset):
