@@ -67,6 +67,11 @@ class VisitSourcesForm(forms.Form):
         return added, removed
 
 
+def replaced(fields, name, names):
+    """Return a fieldset's `fields` with `name`, where it is one of them, replaced by `names`."""
+    return [new for field in fields for new in (names if field == name else [field])]
+
+
 class VisitSourcesAdminMixin:
     """Give the visit admin's form the "sources" field, and save it after the visit."""
 
@@ -76,13 +81,24 @@ class VisitSourcesAdminMixin:
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        # The list as shown goes beside the field, hidden.
+        # An editor gets the list as shown beside the field, hidden; a reader, the titles.
+        if obj is None or self.has_change_permission(request, obj):
+            shown = ["sources", "sources_shown"]
+        else:
+            shown = ["covering_sources"]
         return [
-            (name, {**options, "fields": [*options["fields"], "sources_shown"]})
-            if "sources" in options["fields"]
-            else (name, options)
+            (name, {**options, "fields": replaced(options["fields"], "sources", shown)})
             for name, options in super().get_fieldsets(request, obj)
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "covering_sources"]
+
+    @admin.display(description="sources")
+    def covering_sources(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        return "; ".join(obj.sources.order_by("title").values_list("title", flat=True))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -134,3 +135,16 @@ def test_a_source_form_opened_before_a_link_from_the_visit_is_refused(editor, vi
     assert refused.status_code == 200
     assert "Not saved: someone else changed this source document" in refused.content.decode()
     assert list(source.visits.all()) == [visit]
+
+
+def test_a_reader_without_the_right_to_change_sees_the_sources_titles(client, visit):
+    factories.SourceDocumentFactory(title="Khan in Kabul").visits.add(visit)
+    factories.SourceDocumentFactory(title="A brief").visits.add(visit)
+    reader = factories.UserFactory(username="reader")
+    reader.user_permissions.add(*Permission.objects.filter(codename="view_visit"))
+    client.force_login(reader)
+
+    content = client.get(change_url(visit)).content.decode()
+
+    assert '<div class="readonly">A brief; Khan in Kabul</div>' in content
+    assert 'name="sources"' not in content
