@@ -25,6 +25,10 @@ class ActorRoleInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
     fields = ["title", "organisation", "start_date", "end_date", "date_precision"]
 
+    def get_queryset(self, request):
+        # Each row is headed by its label (holder, title, organisation): read with the row.
+        return super().get_queryset(request).select_related("actor", "organisation")
+
 
 @admin.register(Actor)
 class ActorAdmin(CuratedAdmin):
