@@ -2,55 +2,12 @@
 
 import re
 
-from actors.models import Actor, ActorAlias
-from core.text import normalise
-from visits.models import Issue, Visit
+from sources.services import mentions, names_found
+from visits.models import Visit
 
 #: Past this many visits (a dataset's), a source's visits are not searched by name.
 VISITS_READ = 50
 _RECORD_ID = re.compile(r"\[([^\]\s]+)\]")
-
-
-def _is_acronym(name):
-    """Return whether a name is written in capitals ("US", "TTP"): matched case-sensitively."""
-    letters = [char for char in name if char.isalpha()]
-    return 1 < len(letters) <= 6 and all(char.isupper() for char in letters)
-
-
-def mentioned(text, names_by_key):
-    """Return the keys of `names_by_key` with a name that occurs in `text` as whole words."""
-    text = normalise(text)
-    folded = text.casefold()
-    present = set(re.findall(r"\w+", folded))
-    found = []
-    for key, names in names_by_key.items():
-        for name in names:
-            name = normalise(name)
-            acronym = _is_acronym(name)
-            words = re.findall(r"\w+", name if acronym else name.casefold())
-            # The text's words: a cheap test of each name before a regex is built.
-            if not words or not {word.casefold() for word in words} <= present:
-                continue
-            pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
-            if re.search(pattern, text if acronym else folded):
-                found.append(key)
-                break
-    return found
-
-
-def suggested_actors(text):
-    """Return the ids of the actors whose name or an alias occurs in `text`."""
-    names = {}
-    for pk, name in Actor.objects.order_by().values_list("pk", "name"):
-        names.setdefault(pk, []).append(name)
-    for pk, name in ActorAlias.objects.order_by().values_list("actor", "name"):
-        names.setdefault(pk, []).append(name)
-    return mentioned(text, names)
-
-
-def suggested_issues(text):
-    """Return the ids of the issues whose name or a keyword occurs in `text`."""
-    return mentioned(text, {issue.pk: issue.keyword_list for issue in Issue.objects.all()})
 
 
 def suggested_visit(source, text):
@@ -82,7 +39,7 @@ def suggested_visit(source, text):
             "city": [visit.city] if visit.city else [],
             "destination": [visit.destination.name] if visit.destination_id else [],
         }
-        scores[visit.pk] = len(mentioned(text, names))
+        scores[visit.pk] = len(names_found(text, names))
     best = max(scores.values())
     winners = [pk for pk, score in scores.items() if score == best]
     return winners[0] if best and len(winners) == 1 else None
@@ -90,8 +47,9 @@ def suggested_visit(source, text):
 
 def suggestions(source, text):
     """Return {"actors": [ids], "issues": [ids], "visit": id or None} for a passage."""
+    found = mentions(text)
     return {
-        "actors": suggested_actors(text),
-        "issues": suggested_issues(text),
+        "actors": [suggestion.obj.pk for suggestion in found["actors"] if suggestion.strong],
+        "issues": [suggestion.obj.pk for suggestion in found["issues"] if suggestion.strong],
         "visit": suggested_visit(source, text),
     }

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from actors.models import Actor, ActorAlias, ActorKind
 from actors.names import PARTICLES, TITLES
 from core.text import normalise
+from sources.models import SourceDocument
 from visits.models import Issue
 
 #: Suggestions at least this confident are ticked in advance; weaker ones are listed unticked.
@@ -224,8 +225,24 @@ def suggest_links(source) -> dict:
 
     {"actors": [Suggestion, ...], "issues": [Suggestion, ...]}, surest first.
     """
-    text = _Text(normalise(source.body))
-    linked = source.actors.through.objects.filter(sourcedocument_id=source.pk)
+    return mentions(source.body, source=source)
+
+
+def mentions(text, *, source=None) -> dict:
+    """Return the actors and issues `text` mentions, as Suggestions, surest first.
+
+    With `source`, those the source already links are left out.
+    """
+    text = _Text(normalise(text))
+
+    def linked(relation, column, ref):
+        if source is None:
+            return models.Value(False)
+        through = getattr(SourceDocument, relation).through.objects
+        return models.Exists(
+            through.filter(sourcedocument_id=source.pk, **{column: models.OuterRef(ref)})
+        )
+
     # One query for every name and alias, carrying what a suggestion shows of its actor.
     aliases = (
         ActorAlias.objects.order_by()
@@ -234,7 +251,7 @@ def suggest_links(source) -> dict:
             shown=models.F("actor__name"),
             owner_kind=models.F("actor__kind"),
             alias=models.Value(True),
-            linked=models.Exists(linked.filter(actor_id=models.OuterRef("actor"))),
+            linked=linked("actors", "actor_id", "actor"),
         )
         .values_list("owner", "name", "shown", "owner_kind", "alias", "linked")
     )
@@ -245,7 +262,7 @@ def suggest_links(source) -> dict:
             shown=models.F("name"),
             owner_kind=models.F("kind"),
             alias=models.Value(False),
-            linked=models.Exists(linked.filter(actor_id=models.OuterRef("pk"))),
+            linked=linked("actors", "actor_id", "pk"),
         )
         .values_list("owner", "name", "shown", "owner_kind", "alias", "linked")
         .union(aliases, all=True)
@@ -271,13 +288,7 @@ def suggest_links(source) -> dict:
 
     issues = {
         issue.pk: (issue, issue.is_linked)
-        for issue in Issue.objects.annotate(
-            is_linked=models.Exists(
-                source.issues.through.objects.filter(
-                    sourcedocument_id=source.pk, issue_id=models.OuterRef("pk")
-                )
-            )
-        )
+        for issue in Issue.objects.annotate(is_linked=linked("issues", "issue_id", "pk"))
     }
     issue_spellings, issue_confidence = {}, {}
     for pk, (issue, _) in issues.items():
@@ -293,6 +304,21 @@ def suggest_links(source) -> dict:
         "actors": _suggestions(actors, actor_found, confidence),
         "issues": _suggestions(issues, issue_found, issue_confidence),
     }
+
+
+def names_found(text, names_by_key):
+    """Return the keys of `names_by_key` with a name that occurs in `text` as whole words.
+
+    Each place in the text is read by the longest name that starts there, as suggestions are.
+    """
+    spellings = {}
+    for key, names in names_by_key.items():
+        for name in names:
+            name = normalise(name)
+            owners = spellings.setdefault(_spelling(name), [])
+            if all(owner[0] != key for owner in owners):
+                owners.append((key, name, False))
+    return list(_find(_Text(normalise(text)), spellings))
 
 
 def link_suggestions(source, *, actor_ids=(), issue_ids=()):

@@ -254,3 +254,19 @@ def test_a_curator_without_the_right_to_add_claims_sees_no_claim_links(client, s
 
     assert "Khan in Washington" in content
     assert "New claim from" not in content
+
+
+def test_a_passage_suggests_actors_by_the_rules_of_the_link_suggestions(editor_client, source):
+    muttaqi = factories.ActorFactory(name="Amir Khan Muttaqi")
+    khan = source.visits.get().visitor
+    factories.ActorAliasFactory(actor=khan, name="Khan")
+    url = reverse("admin:claims_claim_add")
+
+    inside = page(
+        editor_client.get(url, {"source": source.pk, "quote": "Amir Khan Muttaqi met Trump"})
+    )
+    alone = page(editor_client.get(url, {"source": source.pk, "quote": "Khan said so"}))
+
+    # "Khan" inside another man's name is nobody's mention; alone, it is too weak to tick.
+    assert selected(inside, "actors") == [muttaqi.name]
+    assert selected(alone, "actors") == []
