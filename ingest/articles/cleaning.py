@@ -72,6 +72,10 @@ def _ends_with_word_hyphen(text):
     return bool(re.search(r"[^\W\d_]-$", text))
 
 
+#: A line at least this long that stops without a full stop breaks off mid-sentence.
+MID_SENTENCE_LINE = 70
+
+
 def _prepare(raw_text):
     """Return the text with uniform line ends and spaces, and no invisible characters."""
     text = raw_text.replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH)
@@ -180,8 +184,12 @@ def _join_lines(line, following, width):
     if _ends_with_word_hyphen(line) and following[:1].isalpha():
         return ""  # "Tehreek-e-" + "Taliban": the hyphen is part of the word
     if width is None:
-        # One paragraph per line, unless the line plainly stops mid-sentence.
-        return " " if not ends_sentence(line) and _starts_lower(following) else None
+        # One paragraph per line, unless the line plainly stops mid-sentence: the next one
+        # goes on in lower case, or a long line breaks off without a stop ("… at the" +
+        # "State Department, …"), which a title or a byline does not.
+        if ends_sentence(line):
+            return None
+        return " " if _starts_lower(following) or len(line) >= MID_SENTENCE_LINE else None
     if not ends_sentence(line):
         return " "
     if len(line) > width + 15:

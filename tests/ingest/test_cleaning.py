@@ -375,3 +375,21 @@ def test_without_a_title_line_the_file_name_or_the_first_words_name_the_article(
     assert parse_article(prose).title == (
         "The minister said on Tuesday that aid to the province would resume…"
     )
+
+
+def test_a_short_paste_broken_mid_sentence_is_joined_and_its_title_and_byline_are_not():
+    article = parse_article(
+        "Dar in Washington: aid back on the table\n"
+        "By Sana Rahim\n"
+        "Published: 14 December 2023\n\n"
+        "The United States pledged $100 million in flood aid, officials said after the meeting\n"
+        "State Department officials spoke of trade."
+    )
+
+    assert article.title == "Dar in Washington: aid back on the table"
+    assert article.body.split("\n\n") == [
+        "The United States pledged $100 million in flood aid, officials said after the meeting "
+        "State Department officials spoke of trade."
+    ]
+    assert article.authors == ["Sana Rahim"]
+    assert article.published_date == datetime.date(2023, 12, 14)
