@@ -65,8 +65,12 @@ class VisitKind(models.TextChoices):
     OFFICIAL_WORKING = "official_working", "Official working visit"
     WORKING = "working", "Working visit"
     PRIVATE = "private", "Private visit"
+    INFORMAL = "informal", "Informal visit"
     MULTILATERAL = "multilateral", "Multilateral meeting"
+    CEREMONY = "ceremony", "Ceremony"  # a funeral, an inauguration, a signing …
     UNANNOUNCED = "unannounced", "Unannounced visit"
+    STOPOVER = "stopover", "Stopover"
+    MEETING = "meeting", "Meeting"  # talks, where no kind of visit is named
     OTHER = "other", "Other"
 
 

@@ -39,6 +39,7 @@ from ingest.history_state_gov.records import (
     dataset_body,
     read_collection,
 )
+from ingest.history_state_gov.review import UpstreamReview
 from ingest.history_state_gov.spellings import KNOWN_SPELLINGS
 from ingest.history_state_gov.visits import BOOKKEEPING, VisitWriter, checksum
 from sources.models import SourceDocument, SourceKind
@@ -82,6 +83,9 @@ class HistoryStateGovImport:
                 change_reason=CHANGE_REASON,
                 user=self.user,
             )
+            self.review = UpstreamReview(
+                change_reason=CHANGE_REASON, country_slugs=self.visits.country_slugs
+            )
             for collection, (records, problems) in parsed.items():
                 self._import_collection(collection, records, problems)
             self.resolver.flush()
@@ -124,6 +128,9 @@ class HistoryStateGovImport:
         visits = {v.external_id: v for v in Visit.objects.filter(external_id__startswith=prefix)}
         claims = {c.external_id: c for c in Claim.objects.filter(external_id__startswith=prefix)}
         plans = [self._plan(record, visits.get(record.external_id), claims) for record in records]
+        self._upstream = self.review.changes(
+            [(plan[1], plan[0]) for plan in plans if plan[2] == "conflict"]
+        )
         # Visits left as they are still show what their record says now.
         self.result.totals["record details updated"] += self.visits.refresh_records(
             [(plan[1], plan[0]) for plan in plans if plan[2] in ("unchanged", "conflict")]
@@ -149,7 +156,10 @@ class HistoryStateGovImport:
         if visit is None:
             visit_action = "create"
         elif visit.external_modified == record.last_modified:
-            visit_action = "unchanged"
+            # The record is as it was, but this importer may read its kind better than the
+            # one that imported it: a visit no curator has touched takes the new reading.
+            reread = visit.kind != record.kind and visit.import_checksum
+            visit_action = "update" if reread and not self.visits.edited(visit) else "unchanged"
         elif self.visits.edited(visit):
             visit_action = "conflict"
         else:
@@ -204,13 +214,7 @@ class HistoryStateGovImport:
         for plan in chunk:
             record, visit, visit_action, claim, claim_action = plan
             if visit_action == "conflict":
-                how = "was edited by a curator since it was imported"
-                if not visit.import_checksum:
-                    how = "was entered by a curator"
-                self.result.conflicts.append(
-                    f"{record.external_id} ({record.file}): the record changed, but the visit "
-                    f"“{visit.title}” {how}; their version is kept."
-                )
+                self.result.conflicts.append(self._conflict(record, visit))
             if visit_action in ("create", "update") or claim_action in ("create", "update"):
                 work.append(plan)
             if visit_action != "create":  # created or linked: counted once decided
@@ -251,6 +255,20 @@ class HistoryStateGovImport:
         stats.counts["linked"] += len(linked)
         visit_of = {visit.external_id: visit for visit in created + updated + linked}
         self._save_claims(work, visit_of, source)
+
+    def _conflict(self, record, visit):
+        """Return the line that tells a curator what changed upstream in a visit they edited."""
+        upstream, curated = self._upstream.get(visit.pk, ([], []))
+        changed = ", ".join(upstream) or "only its last-modified time"
+        how = "was edited by a curator since it was imported"
+        if curated:
+            how += f" ({', '.join(curated)})"
+        if not visit.import_checksum:
+            how = "was entered by a curator"
+        return (
+            f"{record.external_id} ({record.file}): changed upstream: {changed}; the visit "
+            f"“{visit.title}” {how}, so their version is kept — please review."
+        )
 
     def _link_source(self, source, visits):
         """Record that the dataset source covers these visits."""

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from visits.models import VisitKind
+from ingest.history_state_gov.kinds import kind_from_text
 
 VISITS = "visit"
 PRESIDENT_TRIPS = "president-trip"
@@ -23,17 +23,6 @@ COLLECTIONS = (VISITS, PRESIDENT_TRIPS, SECRETARY_TRIPS)
 #: The one country every visit goes to and every trip comes from.
 UNITED_STATES = ("united-states", "United States")
 
-# Earliest phrase wins ("Official working visit. Private visit to …" is official working).
-_KIND_PHRASES = [
-    (re.compile(r"\bofficial[\s-]+working\s+visit\b", re.I), VisitKind.OFFICIAL_WORKING),
-    (re.compile(r"\bstate\s+visit\b", re.I), VisitKind.STATE),
-    (re.compile(r"\bofficial\s+visit\b", re.I), VisitKind.OFFICIAL),
-    (re.compile(r"\bworking\s+visit\b", re.I), VisitKind.WORKING),
-    (re.compile(r"\bprivate\s+visit\b", re.I), VisitKind.PRIVATE),
-    (re.compile(r"\bunannounced\b", re.I), VisitKind.UNANNOUNCED),
-]
-# Meetings of many leaders, when the text names no kind of visit.
-_MULTILATERAL = re.compile(r"\bsummit\b|\bgeneral\s+assembly\b", re.I)
 # A text that says only what kind of visit it was, and nothing about what happened.
 _KIND_ONLY = re.compile(
     r"^(?:(?:official[\s-]+working|official|working|state|private|informal|unofficial|"
@@ -117,7 +106,7 @@ class HsgRecord:
 
     @property
     def kind(self):
-        """Return the kind of visit the text names, multilateral for summits, else other."""
+        """Return the kind of visit the text names (see kinds.py), else other."""
         return kind_from_text(self.text)
 
     @property
@@ -151,16 +140,6 @@ class HsgRecord:
         if self.end == self.start:
             return self.start.isoformat()
         return f"{self.start.isoformat()}\u2013{self.end.isoformat()}"
-
-
-def kind_from_text(text):
-    """Return the VisitKind a description names ("Official Working Visit." …), else other."""
-    found = [(match.start(), kind) for rx, kind in _KIND_PHRASES if (match := rx.search(text))]
-    if found:
-        return min(found)[1]
-    if _MULTILATERAL.search(text):
-        return VisitKind.MULTILATERAL
-    return VisitKind.OTHER
 
 
 def collapse(text):

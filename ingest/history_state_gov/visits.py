@@ -56,6 +56,12 @@ def record_values(record):
     }
 
 
+def visit_title(record):
+    """Return the title the importer gives a record's visit: "Imran Khan visits Canada"."""
+    place = "the United States" if record.collection == VISITS else record.country_name
+    return f"{split_people(record.traveller)[0][1]} visits {place}"[:255]
+
+
 def set_record_values(visit, record):
     """Give `visit` what its record says; return whether anything changed."""
     changed = False
@@ -86,11 +92,11 @@ class VisitWriter:
         role, visitor, _ = people[0]
         country = self.resolver.countries[record.country_slug]
         if record.collection == VISITS:
-            origin, destination, place = country, self.us, "the United States"
+            origin, destination = country, self.us
         else:
-            origin, destination, place = self.us, country, record.country_name
+            origin, destination = self.us, country
         return {
-            "title": f"{split_people(record.traveller)[0][1]} visits {place}"[:255],
+            "title": visit_title(record),
             "visitor": visitor,
             "visitor_role": role,
             "origin": origin,

@@ -11,7 +11,7 @@ from actors.models import Actor, ActorAlias
 from actors.services import actor_merge
 from claims.models import Claim, ClaimKind, ClaimStatus
 from core.status import PublicationStatus
-from ingest.history_state_gov import DATA_DIR, HistoryStateGovImport
+from ingest.history_state_gov import DATA_DIR, HistoryStateGovImport, records
 from ingest.history_state_gov.records import (
     PRESIDENT_TRIPS,
     SECRETARY_TRIPS,
@@ -233,7 +233,8 @@ def test_each_description_is_a_confirmed_claim_quoting_its_dataset_source(pakist
         ("Official Visit; visited Boston.", VisitKind.OFFICIAL),
         ("Private visit while attending U.N. General Assembly session.", VisitKind.PRIVATE),
         ("Attended the Nuclear Security Summit.", VisitKind.MULTILATERAL),
-        ("Attended the Richard Holbrooke Memorial Service.", VisitKind.OTHER),
+        ("Attended the Richard Holbrooke Memorial Service.", VisitKind.CEREMONY),
+        ("Accompanied King George VI as minister in attendance.", VisitKind.OTHER),
     ],
 )
 def test_the_kind_of_visit_is_the_one_the_description_names(text, kind):
@@ -728,3 +729,94 @@ def test_the_repositorys_records_are_listed_on_pages_keyed_by_their_own_ids():
             if collection == PRESIDENT_TRIPS:
                 assert f"<id>{record.who}</id>" in presidents
     assert all(r.page_url.endswith(f"/visits/{r.country_slug}") for r in records[VISITS].values())
+
+
+def test_a_reimport_lists_what_changed_upstream_in_a_visit_a_curator_edited(dataset):
+    trip = trip_xml(
+        "2960",
+        "obama-barack",
+        "Barack Obama",
+        "canada",
+        "Canada",
+        "Ottawa",
+        "Met with Prime Minister Harper.",
+        "2009-02-19",
+    )
+    dataset.write_trips("president-travels", "obama-barack.xml", trip)
+    command = {"visits": str(dataset.visits), "travels": str(dataset.travels)}
+    call_command("import_history_state_gov", **command, stdout=StringIO())
+    visit = Visit.objects.get(external_id="hsg-president-trip:2960")
+    visit.title = "Obama's first trip abroad as President"
+    visit.save()  # what the admin's save does
+    changed = trip.replace(
+        "Met with Prime Minister Harper.",
+        "Met with Prime Minister Harper and Governor General Jean.",
+    ).replace(MODIFIED, "2022-01-01T10:00:00-05:00")
+    dataset.write_trips("president-travels", "obama-barack.xml", changed)
+
+    call_command("import_history_state_gov", **command, stdout=(out := StringIO()))
+
+    visit.refresh_from_db()
+    assert visit.title == "Obama's first trip abroad as President"  # the curator's
+    assert (visit.city, visit.kind, visit.version) == ("Ottawa", VisitKind.MEETING, 2)
+    assert visit.record_text == "Met with Prime Minister Harper and Governor General Jean."
+    conflicts = [line for line in out.getvalue().splitlines() if line.startswith("conflict:")]
+    assert conflicts == [
+        "conflict: hsg-president-trip:2960 (travels/president-travels/obama-barack.xml): "
+        "changed upstream: remarks; the visit “Obama's first trip abroad as President” was "
+        "edited by a curator since it was imported (title), so their version is kept — "
+        "please review."
+    ]
+    # Reported again on the next run, until the curator has dealt with it.
+    call_command("import_history_state_gov", **command, stdout=(again := StringIO()))
+    assert "changed upstream: remarks;" in again.getvalue()
+
+
+def test_the_review_names_each_field_the_record_changed(dataset):
+    dataset.write_visits("2010.xml", visit_xml("2933", "Prime Minister Imran Khan"))
+    dataset.run()
+    visit = Visit.objects.get(external_id="hsg-visit:2933")
+    visit.kind = VisitKind.STATE
+    visit.save()
+    dataset.write_visits(
+        "2010.xml",
+        visit_xml(
+            "2933",
+            "Prime Minister Imran Ahmed Khan",
+            end="2019-07-24",
+            description="Working Visit.",
+            modified="2022-01-01T10:00:00-05:00",
+        ),
+    )
+
+    result = dataset.run()
+
+    assert result.conflicts == [
+        "hsg-visit:2933 (visits/data/2010.xml): changed upstream: visitor, description, end "
+        "date, kind; the visit “Imran Khan visits the United States” was edited by a curator "
+        "since it was imported (kind), so their version is kept — please review."
+    ]
+    visit.refresh_from_db()
+    assert (visit.kind, visit.end_date) == (VisitKind.STATE, datetime.date(2019, 7, 23))
+
+
+def test_a_visit_imported_with_an_older_reading_of_its_kind_takes_the_new_one(dataset, monkeypatch):
+    dataset.write_visits(
+        "1950.xml",
+        visit_xml("2318", "Prime Minister Mohammed Ali", description="Official guest."),
+        visit_xml("2471", "President Mohammad Ayub Khan", description="Informal meeting."),
+    )
+    with monkeypatch.context() as older_importer:  # one that read no kind in these words
+        older_importer.setattr(records, "kind_from_text", lambda text: VisitKind.OTHER)
+        dataset.run()
+    assert set(Visit.objects.values_list("kind", flat=True)) == {VisitKind.OTHER}
+    edited = Visit.objects.get(external_id="hsg-visit:2471")
+    edited.title = "Ayub Khan at Newport"
+    edited.save()
+
+    result = dataset.run()
+
+    assert Visit.objects.get(external_id="hsg-visit:2318").kind == VisitKind.OFFICIAL
+    assert Visit.objects.get(external_id="hsg-visit:2471").kind == VisitKind.OTHER  # curated
+    assert result.collections[0].counts["updated"] == 1
+    assert dataset.run().updated == 0
