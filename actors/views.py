@@ -129,7 +129,14 @@ class ActorDetailView(PreviewMixin, DetailView):
             .order_by("-start_date", "title")
         )
         newest = ("-start_date", "-pk")
+        # Assertions sit above actors: reached through the visits' reverse relation.
+        assertions = made.model._meta.get_field("assertions").related_model.objects.shown()
+        assertions = assertions.filter(visit__visitor=actor)
         context.update(
+            assertion_count=assertions.count(),
+            assertions=list(
+                assertions.for_list().order_by("-claim_count", "statement", "pk")[:DETAIL_ROWS]
+            ),
             country=actor.country if actor.country_id and actor.country.is_published else None,
             aliases=list(actor.aliases.values_list("name", flat=True)),
             roles=list(roles),

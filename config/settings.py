@@ -54,14 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "core",
-    "actors",
-    "visits",
-    "sources",
-    "claims",
-    "pages",
-    "ingest",
-    "api",
+    # The project's apps, each depending only on those before it (tests/test_layout.py).
+    *["core", "actors", "visits", "sources", "claims", "assertions", "pages", "ingest", "api"],
 ]
 
 MIDDLEWARE = [

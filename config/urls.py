@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("sources/", include("sources.urls")),
     path("claims/", include("claims.urls")),
+    path("assertions/", include("assertions.urls")),
     path("api/v1/", include("api.urls")),
 ]

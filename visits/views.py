@@ -96,12 +96,21 @@ class VisitDetailView(PreviewMixin, DetailView):
         for participation in participations:
             groups.setdefault(roles[participation.role], []).append(participation)
         claims = visit.claims.published()
-        claim_groups, claim_count, source_total = self.claim_groups(claims)
+        # Claims grouped into an assertion are read under it, each once: not again by source.
+        assertions = list(
+            visit.assertions.shown().for_list().order_by("-claim_count", "statement", "pk")
+        )
+        asserted = {link.claim_id for assertion in assertions for link in assertion.public_links}
+        ungrouped = claims.exclude(pk__in=asserted) if asserted else claims
+        claim_groups, ungrouped_count, source_total = self.claim_groups(ungrouped)
         context.update(
             participant_groups=list(groups.items()),
             issues=self.issue_counts(visit, claims),
+            assertions=assertions,
+            asserted_count=len(asserted),
             claim_groups=claim_groups,
-            claim_count=claim_count,
+            claim_count=ungrouped_count + len(asserted),
+            ungrouped_count=ungrouped_count,
             claim_sources=source_total,
             sources=list(
                 visit.sources.published()
@@ -202,7 +211,12 @@ class IssueDetailView(PreviewMixin, DetailView):
         issue = self.object
         visits = issue.visits.published()
         claims = issue.claims.published()
+        assertions = issue.assertions.shown()
         context.update(
+            assertion_count=assertions.count(),
+            assertions=list(
+                assertions.for_list().order_by("-claim_count", "statement", "pk")[:DETAIL_ROWS]
+            ),
             parent=issue.parent if issue.parent_id and issue.parent.is_published else None,
             children=list(issue.children.published().only("name", "slug")),
             visit_count=visits.count(),

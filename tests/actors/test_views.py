@@ -13,10 +13,11 @@ pytestmark = pytest.mark.django_db
 ACTOR_LIST_QUERIES = 7 + DATA_VERSION_QUERIES
 # And the chosen country, looked up by its slug
 ACTOR_LIST_FILTERED_QUERIES = 8 + DATA_VERSION_QUERIES
-# ... and the issues' names and slugs, for the chart's links.
-ACTOR_DETAIL_QUERIES = 24 + DATA_VERSION_QUERIES
+# ... and the issues' names and slugs, for the chart's links; the count and the first of the
+# assertions about its visits.
+ACTOR_DETAIL_QUERIES = 26 + DATA_VERSION_QUERIES
 # ... and a country's people, whose visits it made.
-COUNTRY_DETAIL_QUERIES = 19 + DATA_VERSION_QUERIES
+COUNTRY_DETAIL_QUERIES = 21 + DATA_VERSION_QUERIES
 
 
 @pytest.fixture

@@ -21,11 +21,12 @@ VISIT_LIST_QUERIES = 10 + DATA_VERSION_QUERIES
 VISIT_LIST_FILTERED_QUERIES = 12 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
 # The visit; its participants; claims per source, the sources, their first claims and their
 # issues, actors and disputers; claims per issue and the names of issues not on the visit;
-# the sources covering it, with their issues.
-VISIT_DETAIL_QUERIES = 13 + DATA_VERSION_QUERIES
+# the sources covering it, with their issues; its assertions (and their claims, when any).
+VISIT_DETAIL_QUERIES = 14 + DATA_VERSION_QUERIES
 # Count, page, the public visits and claims of the shown issues.
 ISSUE_LIST_QUERIES = 4 + DATA_VERSION_QUERIES
-ISSUE_DETAIL_QUERIES = 12 + DATA_VERSION_QUERIES
+# ... and its assertions: their count and the first of them.
+ISSUE_DETAIL_QUERIES = 14 + DATA_VERSION_QUERIES
 
 
 @pytest.fixture
