@@ -142,3 +142,13 @@ NAMES_A_KIND = re.compile(
 def names_a_kind(text):
     """Return whether a description or remarks names a kind of visit (broadly)."""
     return bool(NAMES_A_KIND.search(text or ""))
+
+
+def kind_coverage(texts_and_kinds):
+    """Return (texts naming a kind, of those read as a kind other than other) of (text, kind)."""
+    named = read = 0
+    for text, kind in texts_and_kinds:
+        if names_a_kind(text):
+            named += 1
+            read += kind != VisitKind.OTHER
+    return named, read

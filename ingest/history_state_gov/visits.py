@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 
 from django.utils import timezone
@@ -33,6 +34,9 @@ BOOKKEEPING = ["import_checksum", "external_modified", "version", "updated_at"]
 #: fields, so the importer keeps them in step with the record even on a visit a curator
 #: edited (and outside the import checksum, which guards the curated fields).
 RECORD_FIELDS = ["record_visitor", "record_title", "record_text", "record_url", "record_page"]
+#: Titles some records misspell or run into the name ("Prime Minster …", "Prime
+#: MinisterHaidar …"), which the list of known titles does not take: kept as written.
+_STATED_TITLE = re.compile(r"^(?:Prime\s+Mini?st\w*?(?:-Prince)?|Sheikh)(?=\s|[A-Z])")
 
 
 def checksum(values):
@@ -45,6 +49,8 @@ def record_values(record):
     if record.collection == VISITS:
         people = split_people(record.traveller)
         title = people[0][0] if people else ""
+        if not title and (stated := _STATED_TITLE.match(record.traveller)):
+            title = stated.group(0)
     else:  # a trip's <role>: every traveller of the collection holds the one office
         title = DATASETS[record.collection].traveller_title
     return {

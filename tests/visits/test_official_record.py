@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from tests import factories
 from visits.models import Visit
@@ -95,3 +98,22 @@ def test_the_record_box_costs_no_query(client, world):
     )
 
     assert queries() == with_record
+
+
+def test_every_imported_record_shows_its_id_link_title_and_words(client):
+    call_command("import_history_state_gov", verbosity=0)
+    imported = Visit.objects.filter(external_id__startswith="hsg-").order_by("external_id")
+
+    assert imported.count() == 3264 + 832 + 3439
+    assert not imported.filter(Q(record_url="") | Q(record_page="")).exists()
+    # Two visitors' lines name no title at all ("Valdas Adamkus").
+    untitled = imported.filter(record_title="").values_list("external_id", flat=True)
+    assert sorted(untitled) == ["hsg-visit:1519", "hsg-visit:2010"]
+    for prefix in ("hsg-visit:", "hsg-president-trip:", "hsg-secretary-trip:"):
+        records = imported.filter(external_id__startswith=prefix).exclude(record_text="")
+        for visit in records[:: records.count() // 4]:
+            box = record_box(client.get(visit.get_absolute_url()).content.decode())
+            assert visit.external_id in facts(box)["Record"]
+            assert f'<a class="external" href="{visit.record_url}"' in box
+            assert facts(box)["Title at the time"] == visit.record_title
+            assert f'<q class="record-text">{escape(visit.record_text)}</q>' in box

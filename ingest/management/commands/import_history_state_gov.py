@@ -8,6 +8,7 @@ from actors.models import Actor, ActorAlias, ActorRole
 from claims.models import Claim
 from core.db import analyze
 from ingest.history_state_gov import DATA_DIR, HistoryStateGovImport
+from ingest.history_state_gov.kinds import kind_coverage
 from sources.models import SourceDocument
 from visits.models import Participation, Visit
 
@@ -53,6 +54,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{stats.label}: {stats.records:,} records — {stats.line()}")
         others = ", ".join(f"{key} {value:,}" for key, value in sorted(result.totals.items()))
         self.stdout.write(others or "no actors, roles, sources or claims changed")
+        imported = Visit.objects.filter(external_id__startswith="hsg-")
+        named, read = kind_coverage(imported.values_list("record_text", "kind").iterator())
+        if named:
+            self.stdout.write(
+                f"kind of visit: read for {read:,} of the {named:,} imported visits whose "
+                f"record names one ({read / named:.1%})"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {result.seconds:.1f} s: {result.created:,} rows created, "
