@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 
@@ -35,9 +36,12 @@ class AssertionAdmin(CuratedAdmin):
         ("Publication", {"fields": ["publication_status"]}),
     ]
 
-    @admin.display(description="claims")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(link_count=Count("links"))
+
+    @admin.display(description="claims", ordering="link_count")
     def claim_total(self, obj):
-        return obj.links.count()
+        return obj.link_count
 
     def get_urls(self):
         add = path(

@@ -136,7 +136,7 @@ class AssertionClaim(models.Model):
     @property
     def opposer(self):
         """Return who disputes or denies: the named actor, the claim's speaker, or its source."""
-        if self.by_id:
+        if self.by_id and self.by.is_published:  # a draft actor is named by no public page
             return self.by.name
         if self.claim.speaker_id:
             return self.claim.speaker.name

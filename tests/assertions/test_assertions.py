@@ -101,6 +101,17 @@ def test_who_denies_is_the_named_actor_else_the_speaker_else_the_source(client, 
     assert "Reported by 2 sources; denied by Ministry of External Affairs." in unnamed
 
 
+def test_a_draft_actor_denying_it_is_not_named(client, world):
+    link = world.assertion.links.get(claim=world.denial)
+    link.by = world.draft_actor
+    link.save()
+
+    page = html(client.get(world.assertion.get_absolute_url()))
+
+    assert "Reported by 2 sources; denied by India." in page
+    assert factories.DRAFT_MARKER not in page
+
+
 def test_drafts_count_for_nothing_and_a_draft_assertion_is_not_found(client, world):
     world.dawn_claim.publication_status = DRAFT
     world.dawn_claim.save()

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from actors.models import Actor
+from assertions.models import Assertion, AssertionClaim
 from claims.models import Claim
 from core.admin import distinct_years
 from core.status import PublicationStatus
@@ -32,6 +33,13 @@ def knowledge_base():
     )
     alias = factories.ActorAliasFactory(actor=visit.visitor, name="PM Khan")
     role = factories.ActorRoleFactory(actor=visit.visitor, organisation=visit.origin)
+    assertion = Assertion.objects.create(
+        statement="Kashmir was discussed",
+        slug="kashmir-was-discussed",
+        visit=visit,
+        publication_status=PublicationStatus.PUBLISHED,
+    )
+    link = AssertionClaim.objects.create(assertion=assertion, claim=claim)
     return {
         "actor": visit.visitor,
         "actoralias": alias,
@@ -42,6 +50,8 @@ def knowledge_base():
         "sourcedocument": source,
         "citation": citation,
         "claim": claim,
+        "assertion": assertion,
+        "assertionclaim": link,
     }
 
 
@@ -59,6 +69,8 @@ QUERY_BUDGETS = {
     ("sources", "sourcedocument"): (11, 22),
     ("sources", "citation"): (7, 7),
     ("claims", "claim"): (10, 13),  # its source's text, shown beside the quote
+    ("assertions", "assertion"): (8, 13),  # its claims inline; candidates of other sources
+    ("assertions", "assertionclaim"): (7, 9),
 }
 ADMIN_MODELS = list(QUERY_BUDGETS)
 

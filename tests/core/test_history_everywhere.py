@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from actors.models import Actor, ActorAlias, ActorRole
 from actors.services import actor_merge
+from assertions.models import Assertion, AssertionClaim
 from claims.models import Claim
 from ingest.articles.services import source_import
 from sources.models import Citation, SourceDocument
@@ -35,6 +36,8 @@ MODELS = {
     "sourcedocument": SourceDocument,
     "citation": Citation,
     "claim": Claim,
+    "assertion": Assertion,
+    "assertionclaim": AssertionClaim,
 }
 CURATED = [
     ("actors", "actor"),
@@ -42,6 +45,7 @@ CURATED = [
     ("visits", "visit"),
     ("sources", "sourcedocument"),
     ("claims", "claim"),
+    ("assertions", "assertion"),
 ]
 #: The curated record that owns each row shown inline on its page.
 OWNER = {
@@ -49,6 +53,7 @@ OWNER = {
     "actorrole": "actor",
     "participation": "visit",
     "citation": "source",
+    "assertionclaim": "assertion",
 }
 
 
@@ -81,6 +86,13 @@ def fresh(model_name):
     """Return a new row of `model_name` that nothing protects from deletion."""
     visit = factories.VisitFactory()
     source = factories.SourceDocumentFactory()
+
+    def assertion():
+        number = Assertion.objects.count() + 1
+        return Assertion.objects.create(
+            statement=f"Assertion {number}", slug=f"assertion-{number}", visit=visit
+        )
+
     return {
         "actor": lambda: factories.ActorFactory(),
         "actoralias": lambda: factories.ActorAliasFactory(actor=visit.visitor),
@@ -91,6 +103,10 @@ def fresh(model_name):
         "sourcedocument": lambda: source,
         "citation": lambda: factories.CitationFactory(source=source),
         "claim": lambda: factories.ClaimFactory(source=source),
+        "assertion": assertion,
+        "assertionclaim": lambda: AssertionClaim.objects.create(
+            assertion=assertion(), claim=factories.ClaimFactory(source=source)
+        ),
     }[model_name]()
 
 
@@ -117,6 +133,7 @@ def add_form(kb):
     inlines = {
         "actor": ["aliases", "roles"],
         "visit": ["participations", "claims"],
+        "assertion": ["links"],
     }
     data = {
         "actor": {"name": "Asim Munir", "slug": "asim-munir", "kind": "person"},
@@ -141,7 +158,18 @@ def add_form(kb):
             "status": "reported",
         },
     }
-    for model in ("actor", "issue", "visit", "claim"):
+    data["assertion"] = {
+        "statement": "Munir met Blinken",
+        "slug": "munir-met-blinken",
+        "visit": kb["visit"].pk,
+    }
+    if "claim" in kb:  # a link needs an assertion and a claim of its own
+        data["assertionclaim"] = {
+            "assertion": kb["assertion"].pk,
+            "claim": kb["claim"].pk,
+            "relation": "supports",
+        }
+    for model in ("actor", "issue", "visit", "claim", "assertion"):
         data[model]["publication_status"] = "draft"
     for model, prefixes in inlines.items():
         for prefix in prefixes:
@@ -153,6 +181,9 @@ def add_form(kb):
 def test_an_admin_addition_leaves_a_history_row_with_its_user(editor_client, editor, app, model):
     visit = factories.VisitFactory()
     kb = {"actor": visit.visitor, "visit": visit, "source": factories.SourceDocumentFactory()}
+    if model == "assertionclaim":
+        kb["assertion"] = Assertion.objects.create(statement="A", slug="a", visit=visit)
+        kb["claim"] = factories.ClaimFactory(source=kb["source"])
     before = set(MODELS[model]._default_manager.values_list("pk", flat=True))
 
     response = editor_client.post(reverse(f"admin:{app}_{model}_add"), add_form(kb)[model])

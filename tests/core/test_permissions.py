@@ -57,7 +57,7 @@ def every_admin_url():
         reverse("admin:actors_actor_duplicates"),
         reverse("admin:actors_actor_merge"),
     ]
-    for app in ("actors", "visits", "sources", "claims"):
+    for app in ("actors", "visits", "sources", "claims", "assertions"):
         urls.append(reverse("admin:app_list", args=[app]))
     rows = {}
     for app, model in ADMIN_MODELS:
@@ -339,10 +339,16 @@ def test_every_admin_write_needs_its_csrf_token(strict_client):
             ),
             {"title": "Reverted"},
         ),
+        (reverse("admin:visits_visit_publish_with_parents"), {"ids": str(visit.pk)}),
+        (
+            reverse("admin:assertions_assertion_add_candidates", args=[rows["assertion"].pk]),
+            {"claims": [rows["claim"].pk]},
+        ),
         (reverse("admin:password_change"), {"old_password": "x", "new_password1": "y"}),
         (reverse("admin:logout"), {}),
     ]
     history_rows = {model: MODELS[model].history.count() for model in MODELS}
+    claims = Claim.objects.count()
 
     for url, data in writes:
         response = strict_client.post(url, data)
@@ -354,4 +360,4 @@ def test_every_admin_write_needs_its_csrf_token(strict_client):
     assert Actor.objects.filter(pk=actor.pk).exists()
     assert strict_client.get(reverse("admin:index")).status_code == 200  # still logged in
     assert not ActorAlias.objects.filter(name=actor.name).exists()
-    assert Claim.objects.count() == 1
+    assert Claim.objects.count() == claims
