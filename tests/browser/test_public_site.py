@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from assertions.models import Assertion, AssertionClaim
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,6 +143,16 @@ def test_no_page_is_wider_than_the_screen(browser, live_server, corpus, screensh
         title="A dataset", body="https://example.org/" + "a-very-long-unbroken-address-" * 12
     )
     records = factories.build_official_records(corpus)
+    assertion = Assertion.objects.create(
+        statement="Trump offered to mediate on Kashmir, as two claims of the source say",
+        slug="trump-offered-to-mediate",
+        visit=corpus.washington,
+        publication_status="published",
+    )
+    AssertionClaim.objects.create(assertion=assertion, claim=corpus.claim_mediation)
+    AssertionClaim.objects.create(
+        assertion=assertion, claim=corpus.claim_kashmir, relation="denies", by=corpus.india
+    )
     pages = {
         "home": "/",
         "visits": "/visits/",
@@ -149,6 +160,8 @@ def test_no_page_is_wider_than_the_screen(browser, live_server, corpus, screensh
         "issues": "/issues/",
         "claims": "/claims/",
         "sources": "/sources/",
+        "assertions": "/assertions/",
+        "assertion": assertion.get_absolute_url(),
         "visit": corpus.washington.get_absolute_url(),
         "official-record": records.clinton_trip.get_absolute_url(),
         "actor": corpus.imran.get_absolute_url(),
