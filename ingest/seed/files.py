@@ -14,15 +14,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from actors.models import Actor, ActorAlias, ActorRole
+from assertions.models import Assertion, AssertionClaim, Relation
 from claims.models import Claim
 from core.dates import DatePrecision
 from sources.models import SourceDocument
 from visits.models import Issue, Participation, Visit
 
 #: Models in the order they are loaded (and reported).
-MODELS = [Actor, ActorAlias, ActorRole, Issue, Visit, Participation, SourceDocument, Claim]
+MODELS = [
+    *(Actor, ActorAlias, ActorRole, Issue, Visit, Participation, SourceDocument, Claim),
+    *(Assertion, AssertionClaim),
+]
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
+_CLAIM_REFERENCE = re.compile(r"^[-\w]+:[-\w]+$")
 
 
 class SeedError(Exception):
@@ -99,6 +104,26 @@ def referenced(table, slug, what, where):
 def all_referenced(table, slugs, what, where):
     """Return the records of `table` that `slugs` name, in their order."""
     return [referenced(table, slug, what, where) for slug in slugs or []]
+
+
+def claim_reference(value, where):
+    """Return "<source slug>:<claim key>", checked to be written that way."""
+    text = str(value or "").strip()
+    if not _CLAIM_REFERENCE.match(text):
+        raise SeedError(
+            f"{where}: “{value}” does not name a claim (write <source slug>:<claim key>)."
+        )
+    return text
+
+
+def relation(value, by, where):
+    """Return the relation of a claim to its assertion, checked against the choices."""
+    if value not in Relation.values:
+        choices = ", ".join(Relation.values)
+        raise SeedError(f"{where}: the relation “{value}” is not one of {choices}.")
+    if by and value == Relation.SUPPORTS:
+        raise SeedError(f"{where}: “by” names who disputes or denies; this claim supports it.")
+    return value
 
 
 def partial_date(value, where):

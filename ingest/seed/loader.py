@@ -1,11 +1,13 @@
 """Loading the seed knowledge base from the reviewable YAML files in data/seed/.
 
-Records are identified by stable keys: slugs for actors, issues, visits and sources; for claims
-the external id "seed:<source slug>:<claim key>"; aliases, roles and participations by what they
-join. A load creates what is missing and leaves existing records alone (a curator may have
-edited them); with `update=True` it overwrites them with the files' values. Every record is
-validated as the admin validates it (full_clean, so a claim's quote must occur in its source),
-and the whole load is one transaction.
+Records are identified by stable keys: slugs for actors, issues, visits, sources and
+assertions; for claims the external id "seed:<source slug>:<claim key>"; aliases, roles,
+participations and an assertion's claims by what they join. A load creates what is missing
+and leaves existing records alone (a curator may have edited them); with `update=True` it
+overwrites them with the files' values. Every record is validated as the admin validates it
+(full_clean, so a claim's quote must occur in its source), and the whole load is one
+transaction. Assertions (data/seed/assertions.yaml, optional) come last: they name the claims
+they group as "<source slug>:<claim key>".
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from actors.models import Actor, ActorAlias, ActorKind, ActorRole
+from assertions.models import Assertion, AssertionClaim
 from claims.models import Claim, ClaimStatus
 from core.status import PublicationStatus
 from ingest.articles.services import ArticleImportError, DuplicateSourceError, source_import
@@ -24,11 +27,13 @@ from ingest.seed.files import (
     SeedReport,
     all_referenced,
     check_keys,
+    claim_reference,
     date_span,
     display,
     partial_date,
     read_yaml,
     referenced,
+    relation,
     validate,
 )
 from sources.models import SourceDocument
@@ -49,6 +54,7 @@ class _Load:
     actors: dict = field(default_factory=dict)
     issues: dict = field(default_factory=dict)
     visits: dict = field(default_factory=dict)
+    claims: dict = field(default_factory=dict)  # by "<source slug>:<claim key>"
 
 
 def seed_load(*, seed_dir=SEED_DIR, update=False, progress=None) -> SeedReport:
@@ -62,6 +68,8 @@ def seed_load(*, seed_dir=SEED_DIR, update=False, progress=None) -> SeedReport:
         _load_visits(load, seed_dir / "visits.yaml")
         for path in source_files:
             _load_source(load, path, seed_dir)
+        if (seed_dir / "assertions.yaml").exists():  # optional: a seed may have none
+            _load_assertions(load, seed_dir / "assertions.yaml")
     return load.report
 
 
@@ -299,4 +307,45 @@ def _load_claim(load, source, source_slug, record, where):
     external_id = f"seed:{source_slug}:{record['key']}"
     if len(external_id) > Claim._meta.get_field("external_id").max_length:
         raise SeedError(f"{where}: the key is too long for the claim's id “{external_id}”.")
-    _save(load, Claim, {"external_id": external_id}, values, where, many)
+    claim = _save(load, Claim, {"external_id": external_id}, values, where, many)
+    load.claims[f"{source_slug}:{record['key']}"] = claim
+
+
+# --- Assertions: the sources' claims grouped, for and against -------------------------------
+
+
+def _load_assertions(load, path):
+    data = read_yaml(progress=load.progress, path=path)
+    fields = ["slug", "statement", "visit", "issues", "note", "claims"]
+    for record in data.get("assertions") or []:
+        where = f"{display(path)}, assertion “{record.get('slug', '?')}”"
+        check_keys(record, fields, ["slug", "statement", "claims"], where)
+        values = {
+            "statement": " ".join(record["statement"].split()),
+            "visit": referenced(load.visits, record.get("visit"), "visit", where),
+            "note": " ".join((record.get("note") or "").split()),
+            "publication_status": PUBLISHED,
+        }
+        many = {"issues": all_referenced(load.issues, record.get("issues"), "issue", where)}
+        links = [_assertion_link(load, link, where) for link in record["claims"]]
+        claims = [claim for claim, _ in links]
+        if len(set(claims)) != len(claims):
+            raise SeedError(f"{where}: a claim is listed twice.")
+        assertion = _save(load, Assertion, {"slug": record["slug"]}, values, where, many)
+        for claim, (link_values, link_where) in links:
+            lookup = {"assertion": assertion, "claim": claim}
+            _save(load, AssertionClaim, lookup, link_values, link_where)
+
+
+def _assertion_link(load, record, where):
+    """Return (claim, (values, where)) for one of an assertion's claims, checked."""
+    where = f"{where}, claim “{record.get('claim', '?')}”"
+    check_keys(record, ["claim", "relation", "by"], ["claim", "relation"], where)
+    reference = claim_reference(record["claim"], where)
+    if reference not in load.claims:
+        raise SeedError(f"{where}: there is no claim “{reference}” in the seed's sources.")
+    values = {
+        "relation": relation(record["relation"], record.get("by"), where),
+        "by": referenced(load.actors, record.get("by"), "actor", where),
+    }
+    return load.claims[reference], (values, where)
