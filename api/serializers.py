@@ -215,6 +215,32 @@ class SourceDetailSerializer(SourceSerializer):
     body = serializers.CharField(help_text="The text of the source, as cleaned on import.")
 
 
+class TextQuoteSelectorSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="“TextQuoteSelector”.")
+    exact = serializers.CharField(help_text="The quote, normalised.")
+    prefix = serializers.CharField(help_text="Up to 32 characters of the text before it.")
+    suffix = serializers.CharField(help_text="Up to 32 characters of the text after it.")
+
+
+class TextPositionSelectorSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="“TextPositionSelector”.")
+    start = serializers.IntegerField(help_text="Where the quote begins.")
+    end = serializers.IntegerField(help_text="Where it ends (exclusive).")
+
+
+class SelectorSerializer(serializers.Serializer):
+    """Positions count characters of the source's body normalised: typographic quotes and
+    dashes made plain, each run of whitespace one space, none at either end."""
+
+    orphaned = serializers.BooleanField(
+        help_text="True when the source's text changed and the quote no longer appears in it."
+    )
+    quote = TextQuoteSelectorSerializer()
+    position = TextPositionSelectorSerializer(
+        allow_null=True, help_text="Null when the quote is orphaned or not yet placed."
+    )
+
+
 class ClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     summary = serializers.CharField()
@@ -231,6 +257,9 @@ class ClaimSerializer(serializers.Serializer):
     visit = VisitLinkSerializer(allow_null=True)
     source = SourceLinkSerializer()
     source_date = serializers.DateField(allow_null=True, help_text="The source's date.")
+    selector = SelectorSerializer(
+        help_text="Where the quote sits in the source's text (W3C Web Annotation selectors)."
+    )
     url = PageURLField()
     api_url = api_url("claim-detail", lookup="pk")
     cite = CiteLinksSerializer("claims:cite", lookup="pk")

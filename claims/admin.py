@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -8,7 +9,7 @@ from core.admin import CuratedAdmin, PublishingMixin, VersionCheckedForm, year_f
 from core.text import strip_quote_marks
 from sources.admin import SourceDocumentAdmin
 from sources.models import SourceDocument
-from sources.passages import as_quote, paragraph_quote, paragraph_stretch
+from sources.passages import as_quote, paragraph_quote, paragraph_starts, paragraph_stretch
 from sources.visit_sources import VisitSourcesAdminMixin
 from visits.admin import VisitAdmin
 from visits.models import Visit
@@ -16,8 +17,27 @@ from visits.models import Visit
 CLAIM_AUTOCOMPLETE = ["source", "speaker", "visit", "actors", "issues", "disputed_by"]
 
 
+class ClaimForm(VersionCheckedForm):
+    """The claim form; `quote_at` carries where in the source a curator selected the quote."""
+
+    quote_at = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "quote_at" not in self.initial:
+            self.fields["quote_at"].initial = self.instance.quote_start
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A position given anew places the quote there (the occurrence nearest it).
+        if cleaned_data.get("quote_at") is not None:
+            self.instance.quote_start = cleaned_data["quote_at"]
+        return cleaned_data
+
+
 @admin.register(Claim)
 class ClaimAdmin(CuratedAdmin):
+    form = ClaimForm
     list_display = [
         "short_summary",
         "kind",
@@ -26,8 +46,10 @@ class ClaimAdmin(CuratedAdmin):
         "visit",
         "source",
         "publication_status",
+        "is_orphaned",
     ]
     list_filter = [
+        "is_orphaned",
         "publication_status",
         "status",
         "kind",
@@ -41,7 +63,7 @@ class ClaimAdmin(CuratedAdmin):
     autocomplete_fields = CLAIM_AUTOCOMPLETE
     readonly_fields = ["external_id"]
     fieldsets = [
-        (None, {"fields": ["source", "quote", "summary", "kind", "speaker"]}),
+        (None, {"fields": ["source", "quote", "quote_at", "summary", "kind", "speaker"]}),
         ("About", {"fields": ["visit", "actors", "issues"]}),
         ("Status", {"fields": ["status", "disputed_by", "status_note"]}),
         ("Publication", {"fields": ["publication_status", "external_id"]}),
@@ -54,16 +76,21 @@ class ClaimAdmin(CuratedAdmin):
     def get_changeform_initial_data(self, request):
         """Fill a new claim from its source's page: the quote, and what the quote names.
 
-        `?source=1&paragraph=3` quotes paragraph 3; `?source=1&quote=…` a selected passage.
-        Unless the link gives actors, issues or a visit, those the passage names are suggested.
+        `?source=1&paragraph=3` quotes paragraph 3; `?source=1&quote=…` a selected passage,
+        with `&quote_at=…` where in the source's normalised text it was selected (the quote
+        is anchored at that occurrence). Unless the link gives actors, issues or a visit,
+        those the passage names are suggested.
         """
         initial = super().get_changeform_initial_data(request)
         source = source_from_id(initial.get("source"))
         if source is None:
             return initial
         number = request.GET.get("paragraph", "")
-        if number.isdigit():
+        if number.isdigit() and not initial.get("quote"):
             initial["quote"] = paragraph_quote(source, int(number))
+            starts = paragraph_starts(source)
+            if 1 <= int(number) <= len(starts):
+                initial["quote_at"] = starts[int(number) - 1]
         quote = strip_quote_marks(as_quote(initial.get("quote")))
         if not quote:
             return initial
@@ -86,7 +113,16 @@ class ClaimAdmin(CuratedAdmin):
         if source is not None:
             quote = form["quote"].value() if "quote" in form.fields else obj and obj.quote
             context["source_text"] = paragraph_stretch(source, around=quote or "")
+        if obj is not None and obj.is_orphaned:
+            messages.warning(request, ORPHANED_WARNING)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+ORPHANED_WARNING = (
+    "Orphaned: this quote no longer appears in the current text of its source (the source's "
+    "text was changed). Correct the quote from the text below, or the source's text; until "
+    "then its public page says so and the source does not highlight it."
+)
 
 
 def source_from_id(value):
@@ -184,6 +220,25 @@ class SourceDocumentWithClaimsAdmin(WithClaimsMixin, SourceDocumentAdmin):
                 obj, start=int(start) if start.isdigit() else 1
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The body changed: its claims were anchored again; say which no longer anchor.
+        if not change or "body" not in form.changed_data:
+            return
+        orphaned = Claim.objects.filter(source=obj, is_orphaned=True).count()
+        if orphaned:
+            url = reverse("admin:claims_claim_changelist")
+            url += f"?source__id__exact={obj.pk}&is_orphaned__exact=1"
+            messages.warning(
+                request,
+                format_html(
+                    "{} of this source’s claims no longer find their quote in its text: "
+                    '<a href="{}">the orphaned claims</a>.',
+                    orphaned,
+                    url,
+                ),
+            )
 
 
 @admin.register(Visit)

@@ -14,7 +14,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 @dataclass
 class Quote:
-    """A passage to highlight: its anchor id, the text to find, what its marker's title says."""
+    """A passage to highlight: its anchor id, the text to find, what its marker's title says.
+
+    `start` is where it begins in the normalised body (core.anchors), when it is anchored:
+    that occurrence is marked, not the first; an `orphaned` one (its anchor lost) is not.
+    """
 
     anchor: str
     text: str
@@ -23,6 +27,8 @@ class Quote:
     number: int = 0
     found: bool = False
     end: int = -1
+    start: int | None = None
+    orphaned: bool = False
 
 
 def _paragraph_ranges(body):
@@ -39,21 +45,36 @@ def _escaped(text):
     return escape(text).replace("\n", "<br>\n")
 
 
-def locate(body, fragments):
+def locate(body, fragments, starts=None):
     """Return, for each fragment, its (start, end) offsets in `body` or None.
 
     The same rule as core.text.find_normalised, with the body normalised once rather than
-    once per quote (a source may carry hundreds of claims).
+    once per quote (a source may carry hundreds of claims). Where `starts` gives a fragment's
+    position in the normalised body, the occurrence there (or the nearest) is taken instead
+    of the first.
     """
     haystack, offsets = _normalised_with_offsets(body or "")
     positions = []
-    for fragment in fragments:
+    for fragment, start in zip(fragments, starts or [None] * len(fragments), strict=True):
         needle = normalise(fragment)
-        index = haystack.find(needle) if needle else -1
+        index = _occurrence(haystack, needle, start) if needle else -1
         positions.append(
             None if index < 0 else (offsets[index], offsets[index + len(needle) - 1] + 1)
         )
     return positions
+
+
+def _occurrence(haystack, needle, start):
+    """Return the index of `needle` in `haystack`: at or nearest `start`, else the first."""
+    if start is None:
+        return haystack.find(needle)
+    if haystack.startswith(needle, start):
+        return start
+    after = haystack.find(needle, start)
+    before = haystack.rfind(needle, 0, start + len(needle) - 1)
+    if before < 0 or (after >= 0 and after - start <= start - before):
+        return after
+    return before
 
 
 def highlight_body(body, quotes, note_url=None):
@@ -66,7 +87,11 @@ def highlight_body(body, quotes, note_url=None):
     """
     body = body or ""
     spans = []
-    for quote, position in zip(quotes, locate(body, [q.text for q in quotes]), strict=True):
+    shown = [quote for quote in quotes if not quote.orphaned]
+    located = locate(body, [q.text for q in shown], [q.start for q in shown])
+    for quote in quotes:
+        quote.found = False
+    for quote, position in zip(shown, located, strict=True):
         quote.found = position is not None
         if position:
             quote.end = position[1]

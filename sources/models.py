@@ -13,6 +13,7 @@ from actors.models import Actor
 from core.models import CuratedModel, publish_permission
 from core.text import normalise
 from sources.querysets import SourceDocumentQuerySet
+from sources.signals import body_changed
 from visits.models import Issue, Visit
 
 
@@ -151,9 +152,25 @@ class SourceDocument(CuratedModel):
                 {"body": ValidationError(message, code="duplicate", params=params)}
             )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        source = super().from_db(db, field_names, values)
+        # The checksum as loaded, to tell on save whether the body changed.
+        source.loaded_checksum = source.__dict__.get("checksum")
+        return source
+
     def save(self, *args, **kwargs):
         self.checksum = body_checksum(self.body)
+        update_fields = kwargs.get("update_fields")
+        changed = (
+            self.pk is not None
+            and self.checksum != getattr(self, "loaded_checksum", None)
+            and (update_fields is None or "body" in update_fields)
+        )
         super().save(*args, **kwargs)
+        self.loaded_checksum = self.checksum
+        if changed:
+            body_changed.send(sender=type(self), source=self)
 
 
 class Citation(models.Model):

@@ -27,12 +27,30 @@ def paragraph_quote(source, number):
     return as_quote(texts[number - 1]) if 1 <= number <= len(texts) else ""
 
 
+def paragraph_starts(source):
+    """Return where each paragraph begins in the source's normalised body (core.anchors)."""
+    return normalised_starts(source_paragraphs(source))
+
+
+def normalised_starts(texts):
+    """Return where each of consecutive paragraphs begins once their text is normalised.
+
+    Paragraphs are apart by whitespace only, which normalising makes one space.
+    """
+    starts, position = [], 0
+    for text in texts:
+        starts.append(position)
+        length = len(normalise(text))
+        position += length + 1 if length else 0
+    return starts
+
+
 @dataclass
 class Stretch:
     """Consecutive numbered paragraphs of a source, and where they sit in the whole."""
 
     source: object
-    paragraphs: list  # (number, text) pairs
+    paragraphs: list  # (number, text, start in the normalised body) triples
     total: int
     unit: str
 
@@ -70,10 +88,12 @@ def paragraph_stretch(source, *, start=1, around=""):
         if found is not None:
             start = found + 1 - STRETCH_SIZE // 2
     start = min(max(1, start), max(1, len(texts) - STRETCH_SIZE + 1))
-    shown = texts[start - 1 : start - 1 + STRETCH_SIZE]
+    shown = slice(start - 1, start - 1 + STRETCH_SIZE)
+    texts_shown, starts_shown = texts[shown], normalised_starts(texts)[shown]
+    numbered = zip(range(start, start + len(texts_shown)), texts_shown, starts_shown, strict=True)
     return Stretch(
         source=source,
-        paragraphs=list(enumerate(shown, start=start)),
+        paragraphs=list(numbered),
         total=len(texts),
         unit="line" if source.kind == source.DATASET_KIND else "paragraph",
     )

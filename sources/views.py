@@ -89,10 +89,18 @@ class SourceDetailView(PreviewMixin, DetailView):
         source = self.object
         # Claims sit above sources: reached through the reverse relation, not imported.
         claims = source.claims.published()
-        rows = list(claims.order_by("pk").values_list("pk", "quote", "summary"))
+        columns = ("pk", "quote", "summary", "quote_start", "is_orphaned")
+        rows = list(claims.order_by("pk").values_list(*columns))
         quotes = {
-            pk: Quote(anchor=f"claim-{pk}", text=quote, title=summary, key=pk)
-            for pk, quote, summary in rows
+            pk: Quote(
+                anchor=f"claim-{pk}",
+                text=quote,
+                title=summary,
+                key=pk,
+                start=start,
+                orphaned=orphaned,
+            )
+            for pk, quote, summary, start, orphaned in rows
         }
 
         def note_url(quote):
@@ -106,6 +114,7 @@ class SourceDetailView(PreviewMixin, DetailView):
         for claim in notes:
             claim.note_number = quotes[claim.pk].number
             claim.quote_found = quotes[claim.pk].found
+            claim.quote_orphaned = quotes[claim.pk].orphaned
         notes.sort(key=lambda claim: claim.note_number)
         visits = source.visits.published()
         context.update(

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actors.names import split_people
 from actors.resolution import ActorResolver, RoleBook
 from claims.models import Claim, ClaimKind, ClaimStatus
+from core import anchors
 from core.status import PublicationStatus
 from core.text import normalise
 from ingest.history_state_gov.records import (
@@ -311,6 +312,13 @@ class HistoryStateGovImport:
             "publication_status": claim.publication_status,
         }
 
+    def _anchor(self, record):
+        """Return the anchor of a record's text on the record's own line of the body."""
+        text, exact = self._normalised_body, normalise(record.text)
+        line = text.find(f"[{record.external_id}]")
+        at = text.find(exact, line) if line >= 0 else -1
+        return anchors.place(text, exact, near=at if at >= 0 else None)
+
     def _save_claims(self, work, visit_of, source):
         created, updated = [], []
         for record, visit, _, claim, claim_action in work:
@@ -329,6 +337,7 @@ class HistoryStateGovImport:
                 updated.append(claim)
             claim.visit = visit_of.get(record.external_id) or visit
             claim.quote = claim.summary = record.text
+            claim.set_anchor(self._anchor(record))
             claim.kind = ClaimKind.BACKGROUND if record.states_kind_only else ClaimKind.OUTCOME
             claim.status = ClaimStatus.CONFIRMED
             claim.speaker = None
@@ -343,7 +352,7 @@ class HistoryStateGovImport:
                 ignore_conflicts=True,
             )
         if updated:
-            fields = [*CLAIM_FIELDS, "visit", *BOOKKEEPING]
+            fields = [*CLAIM_FIELDS, "visit", *Claim.anchor_fields, *BOOKKEEPING]
             bulk_update_with_history(updated, Claim, fields, batch_size=500, **options)
         self.result.totals["claims created"] += len(created)
         self.result.totals["claims updated"] += len(updated)

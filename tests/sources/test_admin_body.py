@@ -79,7 +79,7 @@ def test_the_change_page_shows_the_body_by_numbered_paragraphs(editor_client, so
     content = page(editor_client.get(change_url(source)))
 
     numbered = re.findall(
-        r'<li id="paragraph-(\d+)" value="(\d+)">\s*<p class="source-paragraph">([^<]*)</p>',
+        r'<li id="paragraph-(\d+)" value="(\d+)">\s*<p class="source-paragraph"[^>]*>([^<]*)</p>',
         content,
     )
     assert [(int(a), int(b), html.unescape(text)) for a, b, text in numbered] == [
