@@ -6,6 +6,7 @@ disputing or denying it, and says from them how far the sources agree: reported 
 sources, disputed or denied by whom.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -132,6 +133,18 @@ class AssertionClaim(models.Model):
 
     def __str__(self):
         return f"{self.get_relation_display()}: {self.claim}"
+
+    def clean(self):
+        super().clean()
+        if not (self.assertion_id and self.claim_id):
+            return
+        visit_id, claim_visit_id = self.assertion.visit_id, self.claim.visit_id
+        if visit_id and claim_visit_id and visit_id != claim_visit_id:
+            message = (
+                f"This claim is about another visit (“{self.claim.visit}”): an assertion "
+                "groups the claims about its own visit."
+            )
+            raise ValidationError({"claim": message})
 
     @property
     def opposer(self):

@@ -1,6 +1,7 @@
 """Factories for every model; published by default so tests opt into drafts explicitly."""
 
 import datetime
+from importlib import import_module
 
 import factory
 from django.contrib.auth import get_user_model
@@ -526,3 +527,40 @@ def build_official_records(corpus):
             external_id=visit.external_id,  # as the importer writes it
         )
     return r
+
+
+# --- What the data migrations create, back after a transactional test's flush -------------
+
+
+def migrated_rows():
+    """Create again the rows the data migrations create: the brief's issues and the groups.
+
+    A transactional test (a live server, a browser) empties every table after it runs, and
+    only content types and permissions come back by themselves; a later test that needs the
+    seed's parent issues or a Curator's permissions calls this first. Idempotent.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    brief = import_module("visits.migrations.0002_brief_issues")
+    groups = import_module("claims.migrations.0002_curator_and_editor_groups")
+    assertions = import_module("assertions.migrations.0002_curator_and_editor_permissions")
+    brief.create_issues(apps, None)
+    curated = {**groups.CURATED, "assertions": assertions.MODELS}
+    publishable = {*groups.PUBLISHABLE, "assertion"}
+    for name, actions, publish in (
+        ("Curator", ["add", "change", "view"], False),
+        ("Editor", ["add", "change", "delete", "view"], True),
+    ):
+        codenames = [
+            f"{action}_{model}"
+            for models in curated.values()
+            for model in models
+            for action in actions
+        ]
+        if publish:
+            codenames += [f"publish_{model}" for model in publishable]
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=curated, codename__in=codenames)
+        )

@@ -100,7 +100,12 @@ class VisitDetailView(PreviewMixin, DetailView):
         assertions = list(
             visit.assertions.shown().for_list().order_by("-claim_count", "statement", "pk")
         )
-        asserted = {link.claim_id for assertion in assertions for link in assertion.public_links}
+        asserted = {
+            link.claim_id
+            for assertion in assertions
+            for link in assertion.public_links
+            if link.claim.visit_id == visit.pk  # a claim about another visit counts there
+        }
         ungrouped = claims.exclude(pk__in=asserted) if asserted else claims
         claim_groups, ungrouped_count, source_total = self.claim_groups(ungrouped)
         context.update(

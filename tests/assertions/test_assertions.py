@@ -10,6 +10,7 @@ from django.urls import reverse
 from assertions.models import Assertion, AssertionClaim, Relation
 from core.status import PublicationStatus
 from tests import factories
+from tests.core.test_concurrent_edits import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +255,15 @@ def test_similar_claims_of_other_sources_are_offered_not_added(editor_client, wo
         world.denial.pk,
         alike.pk,
     }
+
+
+def test_a_claim_about_another_visit_cannot_join_a_visits_assertion(editor_client, world):
+    url = reverse("admin:assertions_assertion_change", args=[world.assertion.pk])
+    data = form_data(editor_client.get(url))
+    data.update({"links-3-claim": world.claim_kabul.pk, "links-3-relation": "supports"})
+    data["links-TOTAL_FORMS"] = "4"
+
+    page = html(editor_client.post(url, data))
+
+    assert "This claim is about another visit (“Imran Khan visits Kabul”)" in page
+    assert not world.assertion.links.filter(claim=world.claim_kabul).exists()

@@ -19,6 +19,7 @@ from sources.models import SourceDocument
 from tests import factories
 from tests.browser.conftest import DESKTOP, SCREENSHOT_DIR
 from tests.browser.test_admin_claim_from_source import select_text
+from visits.models import Issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +45,7 @@ QUOTE = "The United States pledged $100 million in flood aid"
 @pytest.fixture
 def drafts(transactional_db):
     """The curator's earlier work: a draft visitor and a draft visit, and the issue Aid."""
+    factories.migrated_rows()  # the Curator and Editor groups, gone after an earlier flush
     dar = factories.ActorFactory(
         name="Ishaq Dar", slug="ishaq-dar", publication_status=PublicationStatus.DRAFT
     )
@@ -53,7 +55,9 @@ def drafts(transactional_db):
         visitor=dar,
         publication_status=PublicationStatus.DRAFT,
     )
-    factories.IssueFactory(name="Aid", slug="aid", keywords="aid, pledged")
+    aid = Issue.objects.get(slug="aid")
+    aid.keywords = "aid\npledged"
+    aid.save()
     factories.UserFactory(username="amina", groups=["Curator"])
     factories.UserFactory(username="najam", groups=["Editor"])
     return visit
