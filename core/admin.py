@@ -435,7 +435,10 @@ class CuratedAdmin(DateHintMixin, PublishingMixin, SimpleHistoryAdmin):
     def _set_status(self, request, queryset, status):
         changed = []
         with transaction.atomic():
-            rows = list(queryset.select_for_update(of=("self",)).exclude(publication_status=status))
+            # Locked through a plain query of the chosen ids: a changelist's own annotations
+            # (a count of links) would make it a GROUP BY, which FOR UPDATE refuses.
+            chosen = self.model.objects.filter(pk__in=queryset.values("pk"))
+            rows = list(chosen.select_for_update().exclude(publication_status=status))
             ids = [obj.pk for obj in rows]
             below = {}
             if status != PublicationStatus.PUBLISHED:
