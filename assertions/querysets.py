@@ -6,7 +6,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
     Value,
     When,
@@ -69,13 +68,3 @@ class AssertionQuerySet(CuratedQuerySet):
 
     def for_list(self):
         return self.select_related("visit").with_public_links()
-
-    def about_visits(self, visits):
-        """Return the shown assertions about any of `visits` (a queryset of visits)."""
-        return self.shown().filter(visit__in=visits)
-
-    def mentioning(self, condition):
-        """Return shown assertions with a public claim matching `condition` (a Q on claims)."""
-        claims = self.model._meta.get_field("claims").related_model.objects
-        matching = claims.filter(condition, is_public=True).values("pk")
-        return self.shown().filter(Q(claims__in=matching)).distinct()

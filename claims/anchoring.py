@@ -20,18 +20,10 @@ def claims_reanchor(*, source) -> int:
     )
     changed, orphaned, shift = [], 0, 0
     for claim in claims.iterator(2000):
-        exact = normalise(claim.quote)
         if claim.quote_start is None:
-            anchor = anchors.place(text, exact)
+            anchor = anchors.place(text, normalise(claim.quote))
         else:
-            anchor = anchors.relocate(
-                text,
-                exact,
-                start=claim.quote_start,
-                prefix=claim.quote_prefix,
-                suffix=claim.quote_suffix,
-                expected=claim.quote_start + shift,
-            )
+            anchor = claim.found_again(text, expected=claim.quote_start + shift)
             if anchor is not None:
                 shift = anchor.start - claim.quote_start
         if claim.set_anchor(anchor):

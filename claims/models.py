@@ -237,6 +237,20 @@ class Claim(CuratedModel, ImportedRecord):
             self.is_orphaned = False
         return before != [getattr(self, name) for name in self.anchor_fields]
 
+    def found_again(self, text, *, expected=None):
+        """Return the stored quote's anchor in `text` (a normalised body), found by its context.
+
+        `expected`: where it should begin now, if a hint is known (see core.anchors.relocate).
+        """
+        return anchors.relocate(
+            text,
+            normalise(self.quote),
+            start=self.quote_start,
+            prefix=self.quote_prefix,
+            suffix=self.quote_suffix,
+            expected=expected,
+        )
+
     def anchor_quote(self):
         """Anchor the quote in the source's normalised body (see core.anchors for the rule).
 
@@ -251,13 +265,7 @@ class Claim(CuratedModel, ImportedRecord):
             and not self.quote_changed()
             and (saved[2] == self.quote_start)
         ):
-            anchor = anchors.relocate(
-                text,
-                exact,
-                start=self.quote_start,
-                prefix=self.quote_prefix,
-                suffix=self.quote_suffix,
-            )
+            anchor = self.found_again(text)
         else:
             anchor = anchors.place(text, exact, near=self.quote_start)
         self.set_anchor(anchor)

@@ -45,6 +45,16 @@ def hiding_parents(obj):
     return list(found.values())
 
 
+def parent_paths(model, prefix=""):
+    """Return the `__` paths to every parent of `model`'s rows and to their parents."""
+    paths = []
+    for name in model.public_parents:
+        path = f"{prefix}{name}"
+        parent = model._meta.get_field(name).related_model
+        paths += [path, *parent_paths(parent, f"{path}__")]
+    return paths
+
+
 def describe(obj):
     """Return "visit “Munir in Washington”": the record's kind and name, for messages."""
     return f"{obj._meta.verbose_name} “{obj}”"
@@ -63,6 +73,7 @@ def hidden_rows(model, ids):
     if not visibility.stores_visibility(model):
         return []  # a model without parents is public when published
     rows = model.objects.filter(pk__in=ids, publication_status=PUBLISHED, is_public=False)
+    rows = rows.select_related(*parent_paths(model))  # the parents with the rows, not per row
     return [row for row in rows.order_by("pk") if hiding_parents(row)]
 
 

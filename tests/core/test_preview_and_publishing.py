@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from actors.models import Actor
 from claims.models import Claim
+from core import publishing
 from core.status import PublicationStatus
 from tests import factories
 from tests.core.test_concurrent_edits import form_data
@@ -249,6 +250,21 @@ def test_returning_a_parent_to_draft_says_how_many_public_records_it_hides(edito
     assert "This hides 2 visits and 2 claims that were public until now." in html
     assert not Visit.objects.published().filter(visitor=visitor).exists()
     assert not Claim.objects.published().exists()
+
+
+def test_the_hidden_rows_and_the_drafts_above_them_are_read_in_one_query(
+    django_assert_num_queries,
+):
+    visitor = factories.ActorFactory(name="Draft Visitor", publication_status=DRAFT)
+    visits = [factories.VisitFactory(visitor=visitor) for _ in range(2)]
+    claims = [factories.ClaimFactory(visit=visit) for visit in visits for _ in range(10)]
+
+    with django_assert_num_queries(1):
+        hidden = publishing.hidden_rows(Claim, [claim.pk for claim in claims])
+        parents = {parent.pk for row in hidden for parent in publishing.hiding_parents(row)}
+
+    assert len(hidden) == 20
+    assert parents == {visitor.pk}
 
 
 def test_publishing_rows_that_become_public_says_nothing_more(editor_client):

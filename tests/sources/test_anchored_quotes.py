@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.text import normalise
 from tests import factories
+from tests.claims.test_anchors import second
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,6 @@ BODY = (
     "Later the envoy repeated: talks will resume in May.\n\n"
     "The visit ended on Wednesday."
 )
-
-
-def second(text, words=QUOTE):
-    """Return where the second occurrence of `words` begins in `text` once normalised."""
-    text = normalise(text)
-    return text.index(words, text.index(words) + 1)
 
 
 def marked_paragraphs(page, claim):
