@@ -81,6 +81,9 @@ def distinct_years(model, field_name):
         return [year for (year,) in cursor.fetchall()]
 
 
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
 def noun(model, count):
     """Return the model's verbose name, plural unless `count` is one."""
     return model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
@@ -323,10 +326,11 @@ class CuratedAdmin(DateHintMixin, PublishingMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         self._keep_stored_status(request, obj)
+        below = {}
         if change and obj.publication_status != PublicationStatus.PUBLISHED:
-            below = publishing.public_counts_below(type(obj), [obj.pk])
-        else:
-            below = {}
+            stored = type(obj).objects.filter(pk=obj.pk, publication_status=PUBLISHED)
+            if stored.exists():  # returning to draft: count what it showed
+                below = publishing.public_counts_below(type(obj), [obj.pk])
         super().save_model(request, obj, form, change)
         self._report_hidden(request, type(obj), [obj.pk])
         self._report_hidden_below(request, type(obj), [obj.pk], below)
@@ -380,7 +384,8 @@ class CuratedAdmin(DateHintMixin, PublishingMixin, SimpleHistoryAdmin):
         parts = [f"{count:,} {noun(below, count)}" for count, below in lost]
         self.message_user(
             request,
-            f"This hides {' and '.join(parts)} that were public until now.",
+            f"This hides {' and '.join(parts)} that "
+            f"{'was' if sum(count for count, _ in lost) == 1 else 'were'} public until now.",
             messages.WARNING,
         )
 

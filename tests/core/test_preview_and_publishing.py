@@ -274,3 +274,17 @@ def test_publishing_rows_that_become_public_says_nothing_more(editor_client):
 
     assert "1 visit published." in html
     assert "not public" not in html
+
+
+def test_returning_a_parent_to_draft_on_its_change_page_says_what_it_hides(editor_client):
+    visit = factories.VisitFactory()
+    factories.ClaimFactory(visit=visit)
+    url = reverse("admin:visits_visit_change", args=[visit.pk])
+    data = form_data(editor_client.get(url))
+
+    data["publication_status"] = "draft"
+    hidden = page_messages(editor_client.post(url, data, follow=True))
+    again = page_messages(editor_client.post(url, form_data(editor_client.get(url)), follow=True))
+
+    assert "This hides 1 claim that was public until now." in hidden
+    assert not any("This hides" in message for message in again)  # a draft saved again
