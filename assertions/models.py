@@ -61,6 +61,10 @@ class Assertion(CuratedModel):
         help_text="Published, and so is its visit: kept on every save.",
     )
 
+    #: What decides, beyond its own row, whether an assertion is listed and how it is counted
+    #: (core.lists.buckets): its agreement and claim count (querysets.with_agreement) read its
+    #: links to claims, and each claim's visibility and source.
+    counted_paths = {"agreement": ("links__relation", "links__claim__source")}
     public_parents = ("visit",)
     objects = AssertionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["is_public"])

@@ -145,7 +145,7 @@ def first_views(client, path, runs=FIRST_VIEW_RUNS):
     """
     from django.core.cache import cache
 
-    from config.middleware import clear_page_cache
+    from core.pagecache import clear_page_cache
 
     times = []
     for _ in range(runs):
@@ -169,7 +169,7 @@ def page_and_sql(client, path, runs, uncached=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from config.middleware import clear_page_cache
+    from core.pagecache import clear_page_cache
 
     def get():
         response = client.get(path)

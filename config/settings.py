@@ -134,6 +134,9 @@ PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz"]
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
 #: After the cache fails (Redis down), pages come from the database for this long, then retry.
 PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", default=5)
+#: While one process renders a page, others wait at most this long for it (unless the page
+#: of the version before may stand in), then render it themselves.
+PAGE_CACHE_WAIT_SECONDS = env_int("PAGE_CACHE_WAIT_SECONDS", default=10)
 #: On PostgreSQL, each process hears of every new data version (LISTEN/NOTIFY) instead of
 #: asking the database on every request; off in development and tests, where every request asks.
 DATA_VERSION_LISTEN = env_bool("DATA_VERSION_LISTEN", default=not DEBUG)
@@ -150,6 +153,13 @@ _local_pages = {
     "TIMEOUT": PAGE_CACHE_TIMEOUT,
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", default=300)},
 }
+#: The lists' counts, kept block by block (core.lists.tally): a million claims are some 250
+#: blocks per filter set.
+_local_counts = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "counts",
+    "OPTIONS": {"MAX_ENTRIES": env_int("COUNT_CACHE_MAX_ENTRIES", default=20_000)},
+}
 if REDIS_URL:
     # One cache for every process and server, behind each process's own memory; a slow or
     # absent Redis costs at most half a second before the page comes from the database.
@@ -159,17 +169,31 @@ if REDIS_URL:
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     CACHES = {
-        "default": {**_redis, "KEY_PREFIX": "kb"},
+        # Counts and locks: in Redis, and in each process's memory while Redis is down.
+        "default": {
+            "BACKEND": "core.cache.ResilientCache",
+            "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "local"},
+        },
+        "shared": {**_redis, "KEY_PREFIX": "kb"},
+        "local": _local_counts,
         "pages-local": _local_pages,
         PAGE_CACHE_ALIAS: {**_redis, "KEY_PREFIX": "kb-pages", "TIMEOUT": PAGE_CACHE_TIMEOUT},
     }
     PAGE_CACHE_ALIASES = ["pages-local", PAGE_CACHE_ALIAS]
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        PAGE_CACHE_ALIAS: _local_pages,
-    }
+    CACHES = {"default": _local_counts, PAGE_CACHE_ALIAS: _local_pages}
     PAGE_CACHE_ALIASES = [PAGE_CACHE_ALIAS]
+
+# --- Downloads (core/lists/downloads.py) ------------------------------------------------------
+
+#: A download of more rows than this streams only while it holds a slot...
+DOWNLOAD_SMALL_ROWS = env_int("DOWNLOAD_SMALL_ROWS", default=10_000)
+#: ...of which each process has this many (gunicorn's other threads keep answering pages)...
+DOWNLOADS_PER_PROCESS = env_int("DOWNLOADS_PER_PROCESS", default=1)
+#: ...and one client address may hold this many across every process.
+DOWNLOADS_PER_CLIENT = env_int("DOWNLOADS_PER_CLIENT", default=2)
+#: The Retry-After of a download refused for want of a slot, in seconds.
+DOWNLOAD_RETRY_SECONDS = env_int("DOWNLOAD_RETRY_SECONDS", default=10)
 
 # --- API (api/) ------------------------------------------------------------------------------
 

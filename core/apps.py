@@ -16,15 +16,17 @@ class CoreConfig(AppConfig):
         from core import dataversion
         from core.lists import tally
 
-        # After each write, the lists' whole-result counts are counted again in the background.
-        dataversion.subscribe(tally.warm_soon)
+        # After each write, the lists' counts are brought up to date in the background.
+        dataversion.committed.connect(tally.warmer, dispatch_uid="warm-counts")
 
 
 def install_data_version_triggers(sender, using, **kwargs):
-    """After every migrate (and flush), give each public table its version triggers."""
+    """After every migrate (and flush), give each public table its version and count triggers."""
     from core import dataversion
+    from core.lists import buckets
 
     dataversion.install_triggers(using)
+    buckets.install(using)
 
 
 def install_search_indexes(sender, using, **kwargs):

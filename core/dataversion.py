@@ -25,9 +25,11 @@ import hashlib
 import logging
 import os
 import threading
+from typing import NamedTuple
 
 from django.apps import apps
 from django.db import connections, router
+from django.dispatch import Signal
 
 try:
     import psycopg
@@ -41,13 +43,24 @@ PG_FUNCTION = "core_data_version_bump"
 TRIGGER_PREFIX = "core_data_version"
 #: The PostgreSQL channel on which each commit announces the new version (see Listener).
 CHANNEL = "core_data_version"
-SELECT_SQL = f"SELECT version, changed_at FROM {TABLE} WHERE id = 1"
+SELECT_SQL = f"SELECT version, changed_at, hidden_version FROM {TABLE} WHERE id = 1"
+
+
+class State(NamedTuple):
+    """The data's version, when it changed, and the version of the last change that hid
+    something the public saw (see core.lists.buckets)."""
+
+    version: int
+    changed_at: datetime.datetime | None
+    hidden: int = 0
+
 
 _PG_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}_now() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     new_version bigint;
     new_changed_at timestamptz;
+    new_hidden bigint;
 BEGIN
     -- Once per statement: at commit, every queued row event belongs to the COMMIT statement.
     IF current_setting('core.data_version_at', true) = statement_timestamp()::text THEN
@@ -59,9 +72,17 @@ BEGIN
     ON CONFLICT (id) DO UPDATE
         SET version = GREATEST({TABLE}.version + 1, EXCLUDED.version),
             changed_at = EXCLUDED.changed_at
-    RETURNING version, changed_at INTO new_version, new_changed_at;
+    RETURNING version, changed_at, hidden_version INTO new_version, new_changed_at, new_hidden;
+    -- The count triggers (core.lists.buckets) flag a transaction that hid a public row.
+    IF current_setting('core.data_hides', true) = 'on' THEN
+        UPDATE {TABLE} SET hidden_version = new_version WHERE id = 1;
+        new_hidden := new_version;
+    END IF;
     -- Delivered to every listening process when, and only when, the transaction commits.
-    PERFORM pg_notify('{CHANNEL}', new_version || ' ' || extract(epoch FROM new_changed_at));
+    PERFORM pg_notify(
+        '{CHANNEL}',
+        new_version || ' ' || extract(epoch FROM new_changed_at) || ' ' || new_hidden
+    );
 END;
 $$;
 
@@ -84,7 +105,7 @@ ON CONFLICT (id) DO UPDATE
 
 
 def current(using=None):
-    """Return (version, changed_at) of the data, or None when no version is recorded.
+    """Return the State (version, changed_at, hidden) of the data, or None when none is recorded.
 
     Read on every anonymous request: from this process's listener when it is listening
     (PostgreSQL, DATA_VERSION_LISTEN), else in one plain statement (building it through the
@@ -102,10 +123,14 @@ def current(using=None):
         row = cursor.fetchone()
     if row is None:
         return None
-    version, changed_at = row
+    return _state(row)
+
+
+def _state(row):
+    version, changed_at, hidden = row
     if isinstance(changed_at, str):  # SQLite without Django's converters
         changed_at = datetime.datetime.fromisoformat(changed_at)
-    return version, changed_at
+    return State(version, changed_at, hidden or 0)
 
 
 def bump(using="default"):
@@ -226,7 +251,7 @@ class Listener:
         self.thread = None
 
     def current(self):
-        """Return (version, changed_at) as last heard, or None when not listening."""
+        """Return the State as last heard, or None when not listening."""
         if self.pid != os.getpid():  # a new process (gunicorn forks its workers): start here
             with self.lock:
                 if self.pid != os.getpid():
@@ -245,7 +270,8 @@ class Listener:
             try:
                 with psycopg.connect(**params, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    self.state = connection.execute(SELECT_SQL).fetchone()
+                    row = connection.execute(SELECT_SQL).fetchone()
+                    self.state = _state(row) if row is not None else None
                     self.listening = self.state is not None
                     while not self.stopped.is_set():
                         for notice in connection.notifies(timeout=1):
@@ -257,20 +283,20 @@ class Listener:
             self.stopped.wait(RECONNECT_SECONDS)
 
     def hear(self, payload):
-        """Take the version a commit announced ("<version> <epoch seconds>"), and tell the
-        subscribers (see subscribe) of a new one."""
-        version, _, seconds = payload.partition(" ")
+        """Take the version a commit announced ("<version> <epoch seconds> <hidden>"), and tell
+        the subscribers (see subscribe) of a new one."""
+        version, seconds, hidden = (payload.split(" ") + ["0"])[:3]
         changed_at = datetime.datetime.fromtimestamp(float(seconds), tz=datetime.UTC)
-        new = self.state is None or int(version) > self.state[0]
+        new = self.state is None or int(version) > self.state.version
         if new:
-            self.state = (int(version), changed_at)
+            self.state = State(int(version), changed_at, int(hidden))
         self.listening = True
         if new:
-            for callback in list(_subscribers):
-                try:
-                    callback(int(version))
-                except Exception:  # a subscriber's failure never stops the listening
-                    logger.exception("A data version subscriber failed")
+            for receiver, result in committed.send_robust(
+                sender=Listener, version=self.state.version, hidden=self.state.hidden
+            ):
+                if isinstance(result, Exception):  # never stops the listening
+                    logger.error("%s failed on a new data version", receiver, exc_info=result)
 
     def stop(self):
         """Stop listening (within a second); the process asks the database again."""
@@ -283,17 +309,10 @@ class Listener:
 #: Seconds between attempts to listen again after the connection was lost.
 RECONNECT_SECONDS = 1
 _listeners = {}
-_subscribers = []
 
-
-def subscribe(callback):
-    """Call callback(version) in the listening thread whenever a commit makes a new version.
-
-    Only where the process listens (PostgreSQL, DATA_VERSION_LISTEN); the callback must return
-    at once (start a thread for any real work).
-    """
-    if callback not in _subscribers:
-        _subscribers.append(callback)
+#: Sent in the listening thread as each commit's new version is heard (PostgreSQL, where the
+#: process listens), with `version` and `hidden`; a receiver must return at once.
+committed = Signal()
 
 
 class _NotListening:

@@ -198,9 +198,54 @@ class DataVersion(models.Model):
         default=0, help_text="Microseconds since 1970 of the last change, or one more."
     )
     changed_at = models.DateTimeField(null=True, help_text="When the public data last changed.")
+    hidden_version = models.BigIntegerField(
+        default=0,
+        db_default=0,
+        help_text="The version of the last change that hid something the public saw (an "
+        "unpublish, a return to draft, a delete): no page older than it may be served.",
+    )
 
     class Meta:
         verbose_name = "data version"
 
     def __str__(self):
         return f"data version {self.version}"
+
+
+class CountLog(models.Model):
+    """A change to rows that a list counts: written by triggers (see core.lists.buckets).
+
+    Each row says that `n` rows of the counted table `table` in the block of ids `bucket`
+    changed at `at` (bucket -1: the whole table, after a TRUNCATE). The rows are folded into
+    CountStamp now and then; until then, a block's stamp is the sum of both.
+    """
+
+    table = models.CharField(max_length=63)
+    bucket = models.IntegerField()
+    n = models.IntegerField(default=1)
+    at = models.BigIntegerField(default=0, help_text="When, in microseconds since 1970.")
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "bucket"])]
+
+    def __str__(self):
+        return f"{self.table}[{self.bucket}] +{self.n}"
+
+
+class CountStamp(models.Model):
+    """How many changes each block of a counted table has had, and the latest (the folded
+    CountLog): a count made at one stamp is right while the stamp is the same. The time makes
+    a stamp unique even across a database restored from a backup."""
+
+    table = models.CharField(max_length=63)
+    bucket = models.IntegerField()
+    n = models.BigIntegerField(default=0)
+    at = models.BigIntegerField(default=0, help_text="The latest change, in microseconds.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "bucket"], name="count_stamp_block")
+        ]
+
+    def __str__(self):
+        return f"{self.table}[{self.bucket}] = {self.n}"

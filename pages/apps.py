@@ -11,5 +11,5 @@ class PagesConfig(AppConfig):
         from core.lists import tally
         from pages.views import home_counts
 
-        # After each write, the overview's numbers are counted again with the lists'.
-        tally.WARMERS.append(home_counts)
+        # After each write, the overview's numbers are brought up to date with the lists'.
+        tally.warm_counts.connect(home_counts, dispatch_uid="home-counts")

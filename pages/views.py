@@ -18,7 +18,7 @@ from claims.models import Claim
 from core import chartdata, search
 from core.charts import stacked_bar_chart
 from core.lists.filters import record_q
-from core.lists.tally import digest, kept
+from core.lists.tally import digest, total
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
 from visits.filters import VisitFilterSet
@@ -71,28 +71,24 @@ def latest_discussed(visits, sources, limit):
     return list(rows)
 
 
-def home_counts(version=None):
+def home_counts(version=None, **kwargs):
     """Return the overview's numbers at data `version`, exact: {name: count}.
 
-    Kept per data version (the discussed visits of a million claims take the database a
-    while); after each write they are counted again in the background (pages.apps).
+    Each is kept up to date block by block as the data changes (core.lists.tally): the
+    discussed visits of a million claims take the database a while to count afresh.
     """
-    return kept("home-counts", count_home, version)
-
-
-def count_home():
-    """Return the overview's numbers, counted by the database now."""
     visits, sources = Visit.objects.published(), SourceDocument.objects.articles()
-    return {
-        "visits": visits.count(),
-        "actors": Actor.objects.published().count(),
-        "issues": Issue.objects.published().count(),
-        "sources": SourceDocument.objects.published().count(),
-        "claims": Claim.objects.published().count(),
-        "discussed": visits.discussed_in(sources).count(),
-        "from_articles": visits.filter(record_q(Visit, "article")).count(),
-        "read_sources": sources.count(),
+    counted = {
+        "visits": visits,
+        "actors": Actor.objects.published(),
+        "issues": Issue.objects.published(),
+        "sources": SourceDocument.objects.published(),
+        "claims": Claim.objects.published(),
+        "discussed": visits.discussed_in(sources),
+        "from_articles": visits.filter(record_q(Visit, "article")),
+        "read_sources": sources,
     }
+    return {name: total(f"home-{name}", rows, version) for name, rows in counted.items()}
 
 
 class HomeView(TemplateView):
@@ -231,17 +227,18 @@ def _section(
 ):
     """Return a SearchSection: the exact count and the best rows, headlines for those only.
 
-    The count is kept per data version (tally.kept). Matches are ranked by relevance when
+    The count is kept up to date as the data changes (tally.total). Matches are ranked when
     there are at most RANK_LIMIT of them; more are shown in the list's own order (newest
     first) rather than ranked one by one.
     """
     matches = search.filter_queryset(queryset, query, fallback_fields)
 
-    def count():
-        with search.through_index(queryset):
-            return matches.count()
-
-    count = kept(f"search:{key}:{digest(query)}", count, version)
+    count = total(
+        f"search:{key}:{digest(query)}",
+        matches,
+        version,
+        within=lambda: search.through_index(queryset),
+    )
     rankable = count <= search.RANK_LIMIT
     order_note = ""
     if rankable and search.ranks(queryset):

@@ -21,7 +21,7 @@ def fresh_page_cache(request):
     """
     from django.db import connection
 
-    from config.middleware import clear_page_cache
+    from core.pagecache import clear_page_cache
 
     clear_page_cache()
     marker = request.node.get_closest_marker("django_db")

@@ -79,7 +79,7 @@ class IssueExporter(ListExporter):
     fields = ("slug", "name", "description", "parent__name", "parent__publication_status")
 
     def extend(self, records):
-        counts = Issue.objects.counts([record["pk"] for record in records])
+        counts = Issue.objects.public_counts(getattr(self.request, "data_version", None))
         for record in records:
             record["visit_count"], record["claim_count"] = counts.get(record["pk"], (0, 0))
 

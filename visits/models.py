@@ -224,6 +224,11 @@ class Visit(CuratedModel, ImportedRecord):
     def get_absolute_url(self):
         return reverse("visits:detail", kwargs={"slug": self.slug})
 
+    #: What decides, beyond its own row, whether a visit is listed and under which values
+    #: (core.lists.buckets): its record (official_record_q) reads the sources that cover it
+    #: and the sources of the claims about it.
+    counted_paths = {"record": ("sources__kind", "claims__source__kind")}
+
     @classmethod
     def official_record_q(cls):
         """Return a Q for official records only: imported from a dataset, and discussed by no

@@ -1,9 +1,11 @@
 """The reads of visits and issues: what a card, a link and an issue's counts need."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 
-from core.lists.tally import digest, kept
-from core.models import CuratedQuerySet, public_q, shown
+from core.cache import once
+from core.lists.facets import ManyFacet
+from core.lists.tally import TIMEOUT, counts
+from core.models import CuratedQuerySet, shown
 
 
 class IssueQuerySet(CuratedQuerySet):
@@ -11,24 +13,36 @@ class IssueQuerySet(CuratedQuerySet):
         """Return issues with only what a link to one needs (its name and slug)."""
         return self.only("name", "slug")
 
-    def counts(self, issue_ids):
-        """Return {issue id: (public visits, public claims)}, exact: two queries in all."""
-        # Issue.claims is the reverse side of Claim.issues: claims sit above visits and are
-        # reached through the relation rather than imported.
-        visits = _link_counts(self.model.visits, issue_ids, self.model)
-        claims = _link_counts(self.model.claims, issue_ids, self.model)
-        return {pk: (visits.get(pk, 0), claims.get(pk, 0)) for pk in issue_ids}
+    def public_counts(self, version=None):
+        """Return {issue id: (public visits, public claims)} of every issue, exact.
+
+        Kept up to date block by block (core.lists.tally): counting the links of a million
+        claims takes the database about half a second. `version` is the data's version if
+        the caller has read it.
+        """
+        if version is None:
+            return self.count_links()
+        return once(f"issue-counts:{version}", self.count_links, timeout=TIMEOUT)
+
+    def count_links(self):
+        """Return {issue id: (public visits, public claims)}, as kept by block: six queries."""
+        per_issue = {}
+        for relation in ("visits", "claims"):
+            # Issue.claims is the reverse side of Claim.issues: claims sit above visits and
+            # are reached through the relation rather than imported.
+            model = self.model._meta.get_field(relation).related_model
+            facet = ManyFacet("issue", "Issue", relation="issues")
+            kept = counts(f"issue-{relation}", model.objects.published(), [facet])
+            per_issue[relation] = kept.counts.values.get("issue", {})
+        issues = set(per_issue["visits"]) | set(per_issue["claims"])
+        return {
+            pk: (per_issue["visits"].get(pk, 0), per_issue["claims"].get(pk, 0)) for pk in issues
+        }
 
     def attach_counts(self, issues, version=None):
-        """Set `visit_count` and `claim_count` (public rows) and their labels on each issue.
-
-        Exact, and kept per data version (core.lists.tally.kept): counting the links of a
-        million claims takes the database about half a second. `version` is the data's
-        version if the caller has read it.
-        """
+        """Set `visit_count` and `claim_count` (public rows) and their labels on each issue."""
         issues = list(issues)
-        ids = sorted(issue.pk for issue in issues)
-        counts = kept(f"issue-counts:{digest(ids)}", lambda: self.counts(ids), version, self.db)
+        counts = self.public_counts(version)
         for issue in issues:
             visits, claims = counts.get(issue.pk, (0, 0))
             issue.visit_count, issue.visit_count_label = visits, f"{visits:,}"
@@ -75,31 +89,3 @@ class VisitQuerySet(CuratedQuerySet):
     def discussed_in(self, sources):
         """Return visits that one of `sources` covers or makes a public claim about."""
         return self.filter(self.covered_q(sources) | self.claimed_q(sources))
-
-
-def _owner_field(relation, issue_model):
-    """Return the foreign key of `relation`'s link table to the rows linked to issues."""
-    return next(
-        field
-        for field in relation.through._meta.get_fields()
-        if field.is_relation and field.many_to_one and field.related_model is not issue_model
-    )
-
-
-def _link_counts(relation, issue_ids, issue_model):
-    """Return {issue id: number of public rows linked through `relation`}: one query.
-
-    `relation` is a many-to-many descriptor whose `through` has an `issue` side; the rows on
-    the other side are counted only when public.
-    """
-    if not issue_ids:
-        return {}
-    owner_field = _owner_field(relation, issue_model)
-    rows = (
-        relation.through.objects.filter(issue_id__in=issue_ids)
-        .filter(public_q(owner_field.related_model, prefix=f"{owner_field.name}__"))
-        .values("issue_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return {row["issue_id"]: row["n"] for row in rows}

@@ -198,7 +198,7 @@ class IssueListView(FilteredListView):
         return Issue.objects.attach_counts(objects, version)
 
     @classmethod
-    def warm(cls, version):
+    def warm(cls, version, **kwargs):
         """Count the list, and the visits and claims of the issues on its first page."""
         filterset = super().warm(version)
         first = filterset.ordered(filterset.qs)[: cls.paginate_by]

@@ -1,32 +1,137 @@
 """Facet counts: how many of the results fall under each value of a field, exactly.
 
-Every facet of a list is counted over the whole result, in one of two ways that give the same
-numbers (tests hold them to it):
+Every facet of a list is counted over the whole result, block by block of ids (see
+core.lists.buckets: a write makes the lists count again only the blocks it touched), in one of
+two ways that give the same numbers (tests hold them to it):
 
 - a result of at most `ROWS_LIMIT` rows is read once, the ids and the single-valued columns
   of every facet together, and counted here; each many-to-many facet is counted from the
-  links of those ids by the link table's index;
-- a larger result is counted by the database, one GROUP BY per facet over the filtered query.
+  links of those ids by the link table's index (without single-valued facets, no rows are
+  read: the links are counted as for a large result);
+- a larger result is counted by the database, one GROUP BY (block, value) per facet.
 
-Only the top values of each facet are then named, in one query per related model (the speaker,
-actor and leader facets of claims are all actors), and only public ones: a draft issue or
-country never shows as a value. The result (see tally) is kept per data version, so a list's
-pages, orders and downloads count it once.
+The counts of every value are kept (see tally); only the top values of each facet are then
+named, in one query per related model (the speaker, actor and leader facets of claims are all
+actors), and only public ones: a draft issue or country never shows as a value.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 
-from django.db.models import Count
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import ExtractYear
 
 from core import db  # noqa: F401 - registers the any_of lookup
+from core.lists.buckets import BUCKET_ROWS
 from core.lists.fields import label_field
 from core.lists.filters import record_q, related_model
 
 #: Results at most this many are read once and counted here; larger ones by the database.
 ROWS_LIMIT = 20_000
+
+
+def block_of(column):
+    """Return the block of ids (core.lists.buckets) of the id in `column`, as an expression."""
+    return ExpressionWrapper(F(column) / Value(BUCKET_ROWS), output_field=IntegerField())
+
+
+def in_blocks(blocks):
+    """Return a Q for the rows whose ids fall in `blocks`."""
+    query = Q()
+    for block in sorted(blocks):
+        query |= Q(pk__gte=block * BUCKET_ROWS, pk__lt=(block + 1) * BUCKET_ROWS)
+    return query
+
+
+@dataclass
+class Counts:
+    """The number of rows, and per facet parameter how many rows have each value."""
+
+    rows: int = 0
+    values: dict = field(default_factory=dict)
+
+    def add(self, other, sign=1):
+        """Add (or, with `sign` -1, take away) the counts of `other`."""
+        self.rows += sign * other.rows
+        for param, counts in other.values.items():
+            mine = self.values.setdefault(param, Counter())
+            if sign > 0:
+                mine.update(counts)
+            else:
+                mine.subtract(counts)
+        return self
+
+    def tidy(self):
+        """Drop the values no row has any more."""
+        self.values = {param: +counts for param, counts in self.values.items()}
+        return self
+
+
+def count_blocks(facets, queryset, blocks=None):
+    """Return {block: Counts} of the rows of `queryset` (only those in `blocks`, if given).
+
+    Blocks without rows are absent.
+    """
+    if blocks is not None:
+        if not blocks:
+            return {}
+        queryset = queryset.filter(in_blocks(blocks))
+    queryset = queryset.order_by()
+    model = queryset.model
+    totals = dict(
+        queryset.annotate(count_block=block_of("pk"))
+        .values("count_block")
+        .annotate(count_n=Count("pk"))
+        .values_list("count_block", "count_n")
+    )
+    found = {block: Counts(rows) for block, rows in totals.items() if rows}
+    if not found or not facets:
+        return found
+    columns = facet_columns(facets, model)
+    if columns and sum(totals.values()) <= ROWS_LIMIT:
+        records = list(queryset.values_list("pk", *columns))
+        ids = [record[0] for record in records]
+        per_facet = {}
+        for facet in facets:
+            column = facet.column(model)
+            if column is None:
+                per_facet[facet.param] = facet.count_links(model, ids, totals)
+                continue
+            position = 1 + columns.index(column)
+            by_block = {}
+            for record in records:
+                key = facet.key(record[position])
+                by_block.setdefault(record[0] // BUCKET_ROWS, Counter())[key] += 1
+            per_facet[facet.param] = by_block
+    else:
+        per_facet = {
+            facet.param: (
+                facet.count_links(model, queryset.values("pk"), totals)
+                if facet.column(model) is None
+                else facet.group(queryset)
+            )
+            for facet in facets
+        }
+    for param, by_block in per_facet.items():
+        for block, counts in by_block.items():
+            counts.pop(None, None)
+            counts.pop("", None)
+            if block in found:
+                found[block].values[param] = counts
+    return found
+
+
+def facet_columns(facets, model):
+    """Return the values() columns the single-valued `facets` count, each once."""
+    return list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
+
+
+def _by_block(rows):
+    """Return {block: Counter({value: n})} of (block, value, n) rows."""
+    found = {}
+    for block, value, count in rows:
+        found.setdefault(block, Counter())[value] += count
+    return found
 
 
 @dataclass
@@ -60,20 +165,26 @@ class Facet:
         return value
 
     def group(self, queryset):
-        """Return {value: count} over `queryset`, counted by the database."""
+        """Return {block: {value: count}} over `queryset`, counted by the database."""
         column = self.column(queryset.model)
-        rows = queryset.order_by().values(column).annotate(facet_n=Count("pk"))
-        counts = Counter()
-        for value, count in rows.values_list(column, "facet_n"):
-            counts[self.key(value)] += count
-        return counts
+        rows = (
+            queryset.annotate(facet_block=block_of("pk"))
+            .values("facet_block", column)
+            .annotate(facet_n=Count("pk"))
+            .values_list("facet_block", column, "facet_n")
+        )
+        return _by_block((block, self.key(value), n) for block, value, n in rows)
 
     def rows(self, model, counts):
         """Return (value, label, count) for the top values, from {value: count}."""
         raise NotImplementedError
 
-    def count_links(self, model, ids):
-        """Return {related id: count} over the rows `ids` (facets without a column)."""
+    def count_links(self, model, ids, totals):
+        """Return {block: {value: count}} over the rows `ids` (facets without a column).
+
+        `ids` is a list of ids, or a subquery of them (a large result); `totals` gives the
+        rows of each block.
+        """
         raise NotImplementedError
 
     def fill(self, rows, active_values, url_for):
@@ -93,54 +204,16 @@ class Facet:
         return ranked[: self.limit]
 
 
-def facet_columns(facets, model):
-    """Return the values() columns the single-valued `facets` count, each once."""
-    return list(dict.fromkeys(c for f in facets if (c := f.column(model)) is not None))
-
-
-def count_facets(facets, queryset, total):
-    """Return {param: [(value, label, count)]}: each facet's top values over `queryset`.
-
-    `total` is the number of rows of `queryset` (counted already): it chooses between
-    reading the rows and grouping in the database.
-    """
-    model = queryset.model
-    if total == 0 or not facets:
-        return {facet.param: [] for facet in facets}
-    counts = {}
-    if total <= ROWS_LIMIT:
-        columns = facet_columns(facets, model)
-        records = list(queryset.order_by().values_list("pk", *columns))
-        ids = [record[0] for record in records]
-        for facet in facets:
-            column = facet.column(model)
-            if column is None:
-                counts[facet.param] = facet.count_links(model, ids)
-            else:
-                found = Counter()
-                for value in map(itemgetter(1 + columns.index(column)), records):
-                    found[facet.key(value)] += 1
-                counts[facet.param] = found
-    else:
-        for facet in facets:
-            if facet.column(model) is None:
-                counts[facet.param] = facet.count_links(model, queryset.values("pk"))
-            else:
-                counts[facet.param] = facet.group(queryset)
-    for found in counts.values():
-        found.pop(None, None)
-        found.pop("", None)
-    return name_facets(facets, model, counts)
-
-
 def name_facets(facets, model, counts):
-    """Return {param: [(value, label, count)]} of each facet's top public values.
+    """Return {param: [(value, label, count)]} of each facet's top public values, from
+    {param: {value: count}}.
 
     Only the likeliest top values are named, in one query per related model: a related row
     may not be public (a draft country of an actor, a draft issue linked to a visit), so twice
     as many as shown are asked for, and the rest only if those fall short.
     """
     result, related = {}, []
+    counts = {facet.param: counts.get(facet.param, Counter()) for facet in facets}
     for facet in facets:
         target = facet.target(model)
         if target is None:
@@ -198,25 +271,26 @@ class ManyFacet(Facet):
     def target(self, model):
         return model._meta.get_field(self.relation).related_model
 
-    def count_links(self, model, ids):
-        """Count the links of `ids`: a list of ids, or a subquery of them (a large result)."""
+    def count_links(self, model, ids, totals):
+        """Count the links of `ids` by block: a list of ids, or a subquery of them."""
         relation = model._meta.get_field(self.relation)
         through = relation.remote_field.through
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
         if isinstance(ids, list) and not ids:
-            return Counter()
+            return {}
         # Given the ids themselves, the planner reads these rows' links by index instead of
         # hashing the whole link table; only the top values are then named (and checked
         # public), rather than joining every linked row.
         lookup = f"{owner}__any_of" if isinstance(ids, list) else f"{owner}__in"
         rows = (
             through.objects.filter(**{lookup: ids})
-            .values(f"{target}_id")
+            .annotate(facet_block=block_of(f"{owner}_id"))
+            .values("facet_block", f"{target}_id")
             .annotate(n=Count("pk"))
-            .values_list(f"{target}_id", "n")
+            .values_list("facet_block", f"{target}_id", "n")
             .order_by()
         )
-        return Counter(dict(rows))
+        return _by_block(rows)
 
 
 @dataclass
@@ -225,13 +299,24 @@ class RecordFacet(Facet):
 
     choices: tuple = ()
 
-    def count_links(self, model, ids):
+    def count_links(self, model, ids, totals):
         # Counted with the filter's own condition, so that each count is its link's total.
         lookup = "pk__any_of" if isinstance(ids, list) else "pk__in"
-        rows = model.objects.filter(**{lookup: ids})
-        official = rows.filter(record_q(model, "official")).count()
-        article = len(ids) - official if isinstance(ids, list) else rows.count() - official
-        return Counter({"official": official, "article": article})
+        official = dict(
+            model.objects.filter(**{lookup: ids})
+            .filter(record_q(model, "official"))
+            .annotate(facet_block=block_of("pk"))
+            .values("facet_block")
+            .annotate(n=Count("pk"))
+            .values_list("facet_block", "n")
+            .order_by()
+        )
+        return {
+            block: Counter(
+                {"official": official.get(block, 0), "article": rows - official.get(block, 0)}
+            )
+            for block, rows in totals.items()
+        }
 
     def rows(self, model, counts):
         return [(value, label, counts[value]) for value, label in self.choices if counts[value]]
@@ -280,13 +365,12 @@ class YearFacet(Facet):
 
     def group(self, queryset):
         rows = (
-            queryset.order_by()
-            .annotate(facet_year=ExtractYear(self.path))
-            .values("facet_year")
+            queryset.annotate(facet_block=block_of("pk"), facet_year=ExtractYear(self.path))
+            .values("facet_block", "facet_year")
             .annotate(facet_n=Count("pk"))
-            .values_list("facet_year", "facet_n")
+            .values_list("facet_block", "facet_year", "facet_n")
         )
-        return Counter(dict(rows))
+        return _by_block(rows)
 
     def rows(self, model, counts):
         top = self._top(counts, key=lambda year: -year)

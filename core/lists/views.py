@@ -16,10 +16,11 @@ from django.utils.text import slugify
 from django_filters.views import FilterView
 
 from core import search
+from core.lists.downloads import bounded, take_slot
 from core.lists.exports import error_response, export_response
 from core.lists.fields import Named
 from core.lists.paging import ListPaginator
-from core.lists.tally import WARMERS, tally
+from core.lists.tally import digest, tally, total, warm_counts
 
 FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
@@ -56,6 +57,12 @@ def query_url(params, *, drop=("page",), **changes):
     return "?" + urlencode([(name, value) for name, values in lists.items() for value in values])
 
 
+def count_ahead(*views):
+    """Have each list view's first page counted after every write (see tally.warm_counts)."""
+    for view in views:
+        warm_counts.connect(view.warm, weak=False, dispatch_uid=view.tally_name())
+
+
 def select_options(rows):
     """Return the options of a select ("Any" first) of (slug, name) rows."""
     return [("", "Any"), *rows]
@@ -68,18 +75,13 @@ def _values(params, name):
 class FilteredListView(FilterView):
     """A filtered, faceted, sorted, paginated list that also answers ?format=csv and json."""
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.filterset_class is not None:  # counted again after each write (tally.warm)
-            WARMERS.append(cls.warm)
-
     @classmethod
     def tally_name(cls):
         """Return the name this list's counts are kept under."""
         return f"{cls.__module__}.{cls.__qualname__}"
 
     @classmethod
-    def warm(cls, version):
+    def warm(cls, version, **kwargs):
         """Count this list's whole result at data `version`, as its first page would.
 
         Returns the unfiltered FilterSet (valid: no parameters), for what a list adds.
@@ -150,22 +152,24 @@ class FilteredListView(FilterView):
                     "Invalid parameters.", {"bom": ["Give bom=1 for a byte order mark, or 0."]}
                 )
             filtered = self.filterset.qs
-            # The total only where it is needed: to rank a search, and for the JSON's count.
-            counted = self.tally(filtered) if fmt == "json" or self.filterset.can_rank else None
-            rank = counted is not None and self.can_rank(counted.count)
-            rows = self.filterset.ordered(filtered, rank=rank)
+            # The total: to tell a large download, to rank a search, and for the JSON's count.
+            rows_total = self.tally(filtered).count if fmt == "json" else self.row_count(filtered)
+            release, refusal = take_slot(request, rows_total)
+            if refusal is not None:
+                return refusal
+            rows = self.filterset.ordered(filtered, rank=self.can_rank(rows_total))
             if fmt in self.extra_formats:
-                return self.extra_export(rows, fmt)
+                return bounded(self.extra_export(rows, fmt), release)
             meta = {}
             if fmt == "json":
                 # Read before the rows: a program learns how many rows follow, and from where.
                 api = self.get_api_link()
                 meta = {
-                    "count": counted.count,
+                    "count": rows_total,
                     "filters": self.active_filters(),
                     "api": request.build_absolute_uri(api) if api else None,
                 }
-            return export_response(
+            response = export_response(
                 self.exporter_class(request),
                 rows,
                 fmt,
@@ -173,6 +177,7 @@ class FilteredListView(FilterView):
                 bom=bom == "1",
                 meta=meta,
             )
+            return bounded(response, release)
         filtered = self.filterset.qs if valid else self.filterset.queryset.none()
         self.facets = self.get_facets() if valid else []
         self.counted = self.tally(filtered) if valid else None
@@ -189,7 +194,27 @@ class FilteredListView(FilterView):
         """
         # The page cache has read the version this page is rendered at (anonymous requests).
         version = getattr(self.request, "data_version", None)
-        return tally(self.tally_name(), self.active_filters(), filtered, self.get_facets(), version)
+        return tally(
+            self.tally_name(), self.counted_filters(), filtered, self.get_facets(), version
+        )
+
+    def row_count(self, filtered):
+        """Return the exact number of the `filtered` rows (kept like the tally, without facets)."""
+        version = getattr(self.request, "data_version", None)
+        key = f"rows:{self.tally_name()}:{digest(self.counted_filters())}"
+        return total(key, filtered, version)
+
+    def counted_filters(self):
+        """Return {parameter: [values]} of the filters in force as the rows are chosen by them:
+        a record named by its slug (or a typed name) as its id, so that a slug given to
+        another record later never reads counts kept for the first."""
+        cleaned = self.filterset.form.cleaned_data
+        filters = {}
+        for name in self.active_filters():
+            value = cleaned.get(name)
+            values = value if isinstance(value, list | tuple) else [value]
+            filters[name] = [f"#{item.pk}" if isinstance(item, Named) else item for item in values]
+        return filters
 
     def active_filters(self):
         """Return {parameter: [values]} of the filters in force, as given (control ones aside)."""

@@ -7,12 +7,12 @@ import pytest
 
 from core import search
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, ROW_COUNT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 #: The actors with their countries; their aliases (on PostgreSQL, read with each actor).
-ACTOR_EXPORT_QUERIES = (1 if search.is_postgres() else 2) + DATA_VERSION_QUERIES
+ACTOR_EXPORT_QUERIES = (1 if search.is_postgres() else 2) + DATA_VERSION_QUERIES + ROW_COUNT_QUERIES
 
 
 def records(response):

@@ -5,14 +5,14 @@ import re
 import pytest
 
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, STAMP_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 # The count; the facets' rows; page, aliases; country names; countries; visits
-ACTOR_LIST_QUERIES = 7 + DATA_VERSION_QUERIES
+ACTOR_LIST_QUERIES = 7 + STAMP_QUERIES + DATA_VERSION_QUERIES
 # And the chosen country, looked up by its slug
-ACTOR_LIST_FILTERED_QUERIES = 8 + DATA_VERSION_QUERIES
+ACTOR_LIST_FILTERED_QUERIES = 8 + STAMP_QUERIES + DATA_VERSION_QUERIES
 # ... and the issues' names and slugs, for the chart's links; the count and the first of the
 # assertions about its visits.
 ACTOR_DETAIL_QUERIES = 26 + DATA_VERSION_QUERIES

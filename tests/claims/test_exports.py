@@ -8,7 +8,7 @@ import pytest
 
 from core import search
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, ROW_COUNT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ CLAIM_COLUMNS = [
     "visit_url",
 ]
 #: The claims with their source, speaker, visit; 3 relations (on PostgreSQL, with each claim).
-CLAIM_EXPORT_QUERIES = (1 if search.is_postgres() else 4) + DATA_VERSION_QUERIES
+CLAIM_EXPORT_QUERIES = (1 if search.is_postgres() else 4) + DATA_VERSION_QUERIES + ROW_COUNT_QUERIES
 
 
 @pytest.fixture

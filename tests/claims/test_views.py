@@ -5,16 +5,16 @@ import re
 import pytest
 
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, STAMP_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 # The count; the facets' rows; page, 3 link lists; 2 facet link counts; official records;
 # facet names (actors, issues); issue options
-CLAIM_LIST_QUERIES = 12 + DATA_VERSION_QUERIES
+CLAIM_LIST_QUERIES = 12 + STAMP_QUERIES + DATA_VERSION_QUERIES
 # The same: the chosen issue is found among the issues read for the select.
 # And the chosen issue, looked up by its slug
-CLAIM_LIST_FILTERED_QUERIES = 13 + DATA_VERSION_QUERIES
+CLAIM_LIST_FILTERED_QUERIES = 13 + STAMP_QUERIES + DATA_VERSION_QUERIES
 # The claim with its source, speaker and visit; 3 link lists
 CLAIM_DETAIL_QUERIES = 4 + DATA_VERSION_QUERIES
 

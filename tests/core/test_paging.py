@@ -7,10 +7,10 @@ import re
 import pytest
 from django.core.cache import cache
 
-from config.middleware import clear_page_cache
 from core import search
 from core.lists import facets as facet_counting
 from core.lists.paging import ListPaginator
+from core.pagecache import clear_page_cache
 from tests import factories
 from visits.models import Visit
 
@@ -139,7 +139,9 @@ def test_a_tally_is_counted_once_per_data_version(client, django_assert_num_quer
     # The same filters, another page: the count and the facets are not counted again.
     from tests.visits.test_views import VISIT_LIST_QUERIES
 
-    tally_queries = 6  # the count, the facets' rows, issue links, records, actor and issue names
+    # The blocks' stamps, the count by block, the facets' rows, issue links, records, actor and
+    # issue names.
+    tally_queries = 7
     with django_assert_num_queries(VISIT_LIST_QUERIES - tally_queries):
         second = text(client.get("/visits/?page=2"))
     assert "page 2 of 2" in second
@@ -159,11 +161,12 @@ def test_the_lists_counted_in_the_background_are_read_by_their_first_pages(
     factories.build_corpus(extra=5)
     tally.warm(dataversion.current()[0])
 
-    # The count, the facets' rows, issue links, records, actor and issue names: all kept.
-    with django_assert_num_queries(VISIT_LIST_QUERIES - 6):
+    # The blocks' stamps, the count by block, the facets' rows, issue links, records, actor and
+    # issue names: all kept.
+    with django_assert_num_queries(VISIT_LIST_QUERIES - 7):
         visits = text(client.get("/visits/"))
-    # The count, and the visits and claims of the issues shown.
-    with django_assert_num_queries(ISSUE_LIST_QUERIES - 3):
+    # The count, and the visits and claims of the issues (each with its blocks' stamps).
+    with django_assert_num_queries(ISSUE_LIST_QUERIES - 8):
         client.get("/issues/")
     assert re.search(r"Imran Khan</span> <span class=\"count\">\d+</span>", visits)
 

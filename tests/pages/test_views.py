@@ -8,7 +8,7 @@ import pytest
 
 from tests import factories
 from tests.factories import DRAFT_MARKER
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, STAMP_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +159,11 @@ def test_home_renders_without_any_data(client):
 
 
 #: Counts (8: each kind, the visits the sources discuss and those from articles, the sources
-#: read); the latest visits covered and claimed, their rows and issues (4); the newest dated
-#: and undated sources, their claims' numbers and first claims (4); the official datasets and
-#: their latest records (2); issues (1); chart (3).
-HOME_QUERIES = 22 + DATA_VERSION_QUERIES
+#: read; each its blocks' stamps and its count by block); the latest visits covered and
+#: claimed, their rows and issues (4); the newest dated and undated sources, their claims'
+#: numbers and first claims (4); the official datasets and their latest records (2); issues
+#: (1); chart (3).
+HOME_QUERIES = 22 + 8 * STAMP_QUERIES + DATA_VERSION_QUERIES
 
 
 @pytest.mark.parametrize("extra", [0, 12])

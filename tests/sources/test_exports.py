@@ -7,12 +7,14 @@ import pytest
 
 from core import search
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, ROW_COUNT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 #: The sources with their visit counts; their issues' names (on PostgreSQL, with each source).
-SOURCE_EXPORT_QUERIES = (1 if search.is_postgres() else 2) + DATA_VERSION_QUERIES
+SOURCE_EXPORT_QUERIES = (
+    (1 if search.is_postgres() else 2) + DATA_VERSION_QUERIES + ROW_COUNT_QUERIES
+)
 
 
 def records(response):

@@ -7,12 +7,12 @@ import pytest
 from core.highlight import Quote, highlight_body, locate
 from core.text import find_normalised
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, STAMP_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 # The count; the facets' rows; page, issues; issue links; official records; names; options
-SOURCE_LIST_QUERIES = 8 + DATA_VERSION_QUERIES
+SOURCE_LIST_QUERIES = 8 + STAMP_QUERIES + DATA_VERSION_QUERIES
 SOURCE_DETAIL_QUERIES = 11 + DATA_VERSION_QUERIES
 
 

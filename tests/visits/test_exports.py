@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from core import search
 from core.lists import exports
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, ROW_COUNT_QUERIES, STAMP_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,10 @@ VISIT_COLUMNS = [
     "url",
 ]
 #: The visits; their issues' names (on PostgreSQL, read with each visit).
-VISIT_EXPORT_QUERIES = (1 if search.is_postgres() else 2) + DATA_VERSION_QUERIES
-# The issues; their public visits and claims, counted
-ISSUE_EXPORT_QUERIES = 3 + DATA_VERSION_QUERIES
+VISIT_EXPORT_QUERIES = (1 if search.is_postgres() else 2) + DATA_VERSION_QUERIES + ROW_COUNT_QUERIES
+# The issues; their public visits and claims, each counted by block (the blocks' stamps, the
+# rows by block, the links by block)
+ISSUE_EXPORT_QUERIES = 1 + 2 * (STAMP_QUERIES + 2) + ROW_COUNT_QUERIES + DATA_VERSION_QUERIES
 
 
 @pytest.fixture

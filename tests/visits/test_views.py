@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from claims.models import Claim
 from tests import factories
-from tests.queries import DATA_VERSION_QUERIES
+from tests.queries import DATA_VERSION_QUERIES, STAMP_QUERIES
 from visits.views import CLAIMS_PER_SOURCE
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +16,18 @@ pytestmark = pytest.mark.django_db
 #: Queries of each page, whatever the number of rows (pinned at two sizes below).
 # The count; the facets' rows; issue links; official records; actor and issue names; page,
 # issues; issue and country options
-VISIT_LIST_QUERIES = 10 + DATA_VERSION_QUERIES
+VISIT_LIST_QUERIES = 10 + STAMP_QUERIES + DATA_VERSION_QUERIES
 # The same, and the chosen leader read by slug (the issue is among those read for the select).
-VISIT_LIST_FILTERED_QUERIES = 12 + DATA_VERSION_QUERIES  # and the chosen leader and issue, by slug
+VISIT_LIST_FILTERED_QUERIES = (
+    12 + STAMP_QUERIES + DATA_VERSION_QUERIES
+)  # and the chosen leader and issue, by slug
 # The visit; its participants; claims per source, the sources, their first claims and their
 # issues, actors and disputers; claims per issue and the names of issues not on the visit;
 # the sources covering it, with their issues; its assertions (and their claims, when any).
 VISIT_DETAIL_QUERIES = 14 + DATA_VERSION_QUERIES
-# Count, page, the public visits and claims of the shown issues.
-ISSUE_LIST_QUERIES = 4 + DATA_VERSION_QUERIES
+# Count, page, the public visits and claims of the issues, each counted by block (the blocks'
+# stamps, the rows by block, the links by block).
+ISSUE_LIST_QUERIES = STAMP_QUERIES + 2 + 2 * (STAMP_QUERIES + 2) + DATA_VERSION_QUERIES
 # ... and its assertions: their count and the first of them.
 ISSUE_DETAIL_QUERIES = 14 + DATA_VERSION_QUERIES
 
