@@ -38,6 +38,17 @@ def env_int(name, *, default):
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
 
 
+def env_float(name, *, default):
+    """Return the variable as a number."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+
+
 def env_list(name, *, default):
     """Return the variable as a list of comma-separated, non-empty items."""
     value = os.environ.get(name)

@@ -3,16 +3,17 @@
 import time
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date
 
 from core import dataversion
-from core.pagecache import PageStore
+from core.pagecache import Latest, PageStore, RenderAhead
 
 # No inline scripts (the admin's are files too); inline styles for the admin's templates.
 DEFAULT_CSP = (
@@ -60,6 +61,9 @@ class PageCacheMiddleware:
       draft, a delete); otherwise they wait for the new page (at most PAGE_CACHE_WAIT_SECONDS,
       then render it themselves). So a curator's save never makes readers queue behind a
       render, and a hidden record is gone from the very next request.
+    - With PAGE_CACHE_RENDER_AHEAD, no reader waits for that render: the page before is served
+      and the new one rendered in the background (core.pagecache.RenderAhead), at most once
+      per PAGE_CACHE_REFRESH_SECONDS, so a run of writes costs each page a few renders.
     """
 
     def __init__(self, get_response):
@@ -67,7 +71,9 @@ class PageCacheMiddleware:
         self.enabled = settings.PAGE_CACHE
         self.skip_prefixes = tuple(settings.PAGE_CACHE_SKIP_PREFIXES)
         self.wait_seconds = settings.PAGE_CACHE_WAIT_SECONDS
+        self.refresh = settings.PAGE_CACHE_REFRESH_SECONDS
         self.pages = PageStore()
+        self.ahead = RenderAhead(self.render_ahead) if settings.PAGE_CACHE_RENDER_AHEAD else None
 
     def __call__(self, request):
         if not self.applies(request):
@@ -80,7 +86,7 @@ class PageCacheMiddleware:
         if state is None:
             return self.get_response(request)
         request.data_version = state.version  # the version the page is rendered at (core.lists)
-        etag = self.etag(state.version)
+        etag = self.pages.etag(state.version)
         last_modified = dataversion.http_date_of(state.changed_at)
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is not None:  # 304 Not Modified (or 412 for a failed If-Match)
@@ -90,7 +96,17 @@ class PageCacheMiddleware:
             return self.public_headers(response)
         url = self.pages.url_key(request)
         key = self.pages.key(url, state.version)
-        response = self.pages.cached(key) or self.render(request, url, key, state)
+        response = self.pages.cached(key)
+        if response is None and self.ahead is not None:
+            previous = self.pages.latest(url)
+            response = self.pages.stale(previous) if self.pages.stands_in(previous, state) else None
+            if response is not None and previous.rendered_at < time.time() - self.refresh:
+                self.ahead.ask(url, request.environ)  # the new page, in the background
+        if response is None:
+            if self.pages.unkept(url):  # rendered each time (a large download): no one waits
+                response = self.render_here(request, key, state)
+            else:
+                response = self.render(request, url, key, state)
         if not response.has_header("ETag"):
             response["ETag"] = etag
         if last_modified and not response.has_header("Last-Modified"):
@@ -104,15 +120,10 @@ class PageCacheMiddleware:
         waited, pause = 0.0, 0.005
         while not self.pages.lock(lock):
             previous = self.pages.latest(url)
-            if previous is not None and previous[0] >= state.hidden:
-                stale = self.pages.cached(previous[2])
-                if stale is not None:  # nothing hidden since: it stands in meanwhile
-                    stale["X-Page-Cache"] = "stale"
-                    stale["ETag"] = self.etag(previous[0])
-                    if previous[1]:
-                        stale["Last-Modified"] = http_date(previous[1])
-                    return stale
-            if waited >= self.wait_seconds:
+            stale = self.pages.stale(previous) if self.pages.stands_in(previous, state) else None
+            if stale is not None:  # nothing hidden since: it stands in meanwhile
+                return stale
+            if waited >= self.wait_seconds or self.pages.unkept(url):
                 return self.render_here(request, key, state)
             time.sleep(pause)
             waited, pause = waited + pause, min(pause * 2, 0.05)
@@ -124,18 +135,38 @@ class PageCacheMiddleware:
         finally:
             self.pages.unlock(lock)
 
+    def render_ahead(self, url, environ):
+        """Render the page of `environ` at the data's current version, unless another process
+        does (called in the background: see core.pagecache.RenderAhead)."""
+        state = dataversion.current()
+        key = self.pages.key(url, state.version)
+        lock = f"page-lock:{url}"
+        if self.pages.cached(key) is not None or not self.pages.lock(lock):
+            return
+        try:
+            request = WSGIRequest(environ)
+            request.data_version = state.version
+            response = self.render_here(request, key, state, url)
+            if response.streaming:  # kept as it streams: stream it to the end
+                for _chunk in response.streaming_content:
+                    pass
+            response.close()
+        finally:
+            self.pages.unlock(lock)
+
     def render_here(self, request, key, state, url=None):
         """Render the page in this process; keep it (and, with `url`, as the URL's latest)."""
         response = self.get_response(request)
-        if self.pages.storable(response):
+        if not self.pages.storable(response):
+            self.pages.note_unkept(url)  # a refusal or an error: others need not wait for it
+        else:
             self.pages.store(key, response)
-            if url is not None and not response.streaming:
+            if response.streaming:
+                self.pages.note_unkept(url)  # a download: kept only at its end, if small
+            elif url is not None:
                 last_modified = dataversion.http_date_of(state.changed_at)
-                self.pages.keep(f"page-latest:{url}", (state.version, last_modified, key))
+                self.pages.keep_latest(url, Latest(state.version, last_modified, key, time.time()))
         return response
-
-    def etag(self, version):
-        return quote_etag(f"{self.pages.release}-{version}")
 
     def applies(self, request):
         """Return whether `request` may be answered from, or stored in, the page cache.

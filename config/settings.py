@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,9 +134,12 @@ PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz"]
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
 #: After the cache fails (Redis down), pages come from the database for this long, then retry.
 PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", default=5)
-#: While one process renders a page, others wait at most this long for it (unless the page
-#: of the version before may stand in), then render it themselves.
+#: Seconds others wait for a page one process renders (if none may stand in), then render it.
 PAGE_CACHE_WAIT_SECONDS = env_int("PAGE_CACHE_WAIT_SECONDS", default=10)
+#: While nothing is hidden, seconds between two renders of a page in a run of writes.
+PAGE_CACHE_REFRESH_SECONDS = env_float("PAGE_CACHE_REFRESH_SECONDS", default=0.5)
+#: New versions' pages rendered in the background, the page before standing in (if nothing hid).
+PAGE_CACHE_RENDER_AHEAD = env_bool("PAGE_CACHE_RENDER_AHEAD", default=True)
 #: On PostgreSQL, each process hears of every new data version (LISTEN/NOTIFY) instead of
 #: asking the database on every request; off in development and tests, where every request asks.
 DATA_VERSION_LISTEN = env_bool("DATA_VERSION_LISTEN", default=not DEBUG)
@@ -153,24 +156,22 @@ _local_pages = {
     "TIMEOUT": PAGE_CACHE_TIMEOUT,
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", default=300)},
 }
-#: The lists' counts, kept block by block (core.lists.tally): a million claims are some 250
-#: blocks per filter set.
+#: The lists' counts, kept block by block (core.lists.tally), in each process's memory.
 _local_counts = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "counts",
     "OPTIONS": {"MAX_ENTRIES": env_int("COUNT_CACHE_MAX_ENTRIES", default=20_000)},
 }
 if REDIS_URL:
-    # One cache for every process and server, behind each process's own memory; a slow or
-    # absent Redis costs at most half a second before the page comes from the database.
+    # One cache for every process and server, behind each process's own memory (at most half
+    # a second lost on a slow or absent Redis).
     _redis = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     CACHES = {
-        # Counts and locks: in Redis, and in each process's memory while Redis is down.
-        "default": {
+        "default": {  # counts and locks in Redis, copied in each process's memory
             "BACKEND": "core.cache.ResilientCache",
             "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "local"},
         },
@@ -188,10 +189,14 @@ else:
 
 #: A download of more rows than this streams only while it holds a slot...
 DOWNLOAD_SMALL_ROWS = env_int("DOWNLOAD_SMALL_ROWS", default=10_000)
-#: ...of which each process has this many (gunicorn's other threads keep answering pages)...
+#: ...of which the site has this many (each keeps a processor busy while it streams)...
+DOWNLOADS_AT_ONCE = env_int("DOWNLOADS_AT_ONCE", default=1)
+#: ...and each process this many...
 DOWNLOADS_PER_PROCESS = env_int("DOWNLOADS_PER_PROCESS", default=1)
 #: ...and one client address may hold this many across every process.
 DOWNLOADS_PER_CLIENT = env_int("DOWNLOADS_PER_CLIENT", default=2)
+#: The share of the time a large download may compute while it streams (it pauses the rest).
+DOWNLOAD_DUTY = env_float("DOWNLOAD_DUTY", default=0.25)
 #: The Retry-After of a download refused for want of a slot, in seconds.
 DOWNLOAD_RETRY_SECONDS = env_int("DOWNLOAD_RETRY_SECONDS", default=10)
 

@@ -108,12 +108,15 @@ def outage_of(alias):
 
 
 class ResilientCache(BaseCache):
-    """A shared cache (`OPTIONS["PRIMARY"]`, Redis) backed by a local one (`"FALLBACK"`).
+    """A shared cache (`OPTIONS["PRIMARY"]`, Redis) with a copy in this process (`"FALLBACK"`).
 
-    Every call goes to the shared cache; if it fails, to the local one, and the shared cache
-    is left alone for PAGE_CACHE_RETRY_SECONDS before it is tried again. Values written while it was
-    down stay local: a count or a page is keyed by what it depends on, so a copy kept in one
-    place is never wrong in another.
+    Values go to both, and a value read from the shared cache is copied here too, so that
+    when Redis goes away (or comes back empty) this process goes on from what it had rather
+    than from nothing: counts are brought up to date from their copies (core.lists.tally),
+    never counted afresh. Locks (`add`) are the shared cache's while it answers. A shared
+    cache that fails is left alone for PAGE_CACHE_RETRY_SECONDS, then tried again. The local
+    copy is bounded (its MAX_ENTRIES); a count or a page is keyed by what it depends on, so
+    a copy kept in one place is never wrong in another.
     """
 
     def __init__(self, location, params):
@@ -123,50 +126,88 @@ class ResilientCache(BaseCache):
         self.fallback_alias = options["FALLBACK"]
         self.outage = outage_of(self.primary_alias)
 
-    def _call(self, method, *args, **kwargs):
+    @property
+    def local(self):
+        return caches[self.fallback_alias]
+
+    def _shared(self, method, *args, **kwargs):
+        """Return (True, result) of the shared cache's `method`, or (False, None) if it is down."""
+        if self.outage.skipping():
+            return False, None
+        try:
+            result = getattr(caches[self.primary_alias], method)(*args, **kwargs)
+        except Exception as error:  # any backend's failure: this process's copy meanwhile
+            self.outage.failed(error)
+            return False, None
+        self.outage.answered()
+        return True, result
+
+    def get(self, key, default=None, version=None):
+        answered, value = self._shared("get", key, version=version)
+        if answered and value is not None:
+            self.local.set(key, value, version=version)
+            return value
+        return self.local.get(key, default, version=version)
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        answered, found = self._shared("get_many", keys, version=version)
+        found = dict(found or {})
+        if found:
+            self.local.set_many(found, version=version)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(self.local.get_many(missing, version=version))
+        return found
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.local.set(key, value, timeout, version=version)
+        self._shared("set", key, value, timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        self.local.set_many(data, timeout, version=version)
+        self._shared("set_many", data, timeout, version=version)
+        return []
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        answered, added = self._shared("add", key, value, timeout, version=version)
+        return added if answered else self.local.add(key, value, timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        self.local.touch(key, timeout, version=version)
+        answered, touched = self._shared("touch", key, timeout, version=version)
+        return touched if answered else False
+
+    def delete(self, key, version=None):
+        deleted = self.local.delete(key, version=version)
+        answered, shared = self._shared("delete", key, version=version)
+        return shared if answered else deleted
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        self.local.delete_many(keys, version=version)
+        self._shared("delete_many", keys, version=version)
+
+    def has_key(self, key, version=None):
+        answered, found = self._shared("has_key", key, version=version)
+        return found if answered else self.local.has_key(key, version=version)
+
+    def incr(self, key, delta=1, version=None):
         if not self.outage.skipping():
             try:
-                result = getattr(caches[self.primary_alias], method)(*args, **kwargs)
-            except Exception as error:  # any backend's failure: this process's memory meanwhile
+                value = caches[self.primary_alias].incr(key, delta, version=version)
+            except ValueError:
+                raise  # no such key: as every cache says it
+            except Exception as error:
                 self.outage.failed(error)
             else:
                 self.outage.answered()
-                return result
-        return getattr(caches[self.fallback_alias], method)(*args, **kwargs)
-
-    def get(self, key, default=None, version=None):
-        return self._call("get", key, default, version=version)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("set", key, value, timeout, version=version)
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("add", key, value, timeout, version=version)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("touch", key, timeout, version=version)
-
-    def delete(self, key, version=None):
-        return self._call("delete", key, version=version)
-
-    def get_many(self, keys, version=None):
-        return self._call("get_many", keys, version=version)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("set_many", data, timeout, version=version)
-
-    def delete_many(self, keys, version=None):
-        return self._call("delete_many", keys, version=version)
-
-    def has_key(self, key, version=None):
-        return self._call("has_key", key, version=version)
-
-    def incr(self, key, delta=1, version=None):
-        return self._call("incr", key, delta, version=version)
+                return value
+        return self.local.incr(key, delta, version=version)
 
     def clear(self):
-        caches[self.fallback_alias].clear()
-        return self._call("clear")
+        self.local.clear()
+        self._shared("clear")
 
     def close(self, **kwargs):
         for alias in (self.primary_alias, self.fallback_alias):

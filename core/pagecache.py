@@ -9,17 +9,38 @@ outage (core.cache.Outage).
 """
 
 import hashlib
+import io
+import logging
 import os
+import threading
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
 from django.http import HttpResponse
+from django.utils.http import http_date, quote_etag
 
 from core.cache import outage_of
 
+logger = logging.getLogger(__name__)
+
 #: Seconds a process may hold the right to render a page (a crash frees it after this).
 LOCK_SECONDS = 30
+#: Pages a process keeps asked for at most (more are rendered by their next reader).
+AHEAD_LIMIT = 1000
+#: Seconds a page rendered without being kept (a large download) is rendered by each reader.
+UNKEPT_SECONDS = 60
+
+
+class Latest(NamedTuple):
+    """The latest page kept of a URL: its data version, Last-Modified, key, and when rendered."""
+
+    version: int
+    last_modified: int | None
+    key: str
+    rendered_at: float
 
 
 class PageStore:
@@ -32,12 +53,50 @@ class PageStore:
         self.outages = {alias: outage_of(alias) for alias in self.aliases}
 
     def latest(self, url):
-        """Return (version, Last-Modified, key) of the latest page kept of `url`, or None."""
-        for alias in self.aliases:
-            entry = self.call_cache(alias, "get", f"page-latest:{url}")
+        """Return the Latest page kept of `url`, or None (copied to the nearer caches, so that
+        each process knows it if the shared cache goes away)."""
+        key = f"page-latest:{url}"
+        for index, alias in enumerate(self.aliases):
+            entry = self.call_cache(alias, "get", key)
             if entry is not None:
-                return entry
+                for nearer in self.aliases[:index]:
+                    self.call_cache(nearer, "set", key, entry)
+                return Latest(*entry)
         return None
+
+    def keep_latest(self, url, latest):
+        """Name `latest` (a Latest) as the latest page kept of `url`."""
+        self.keep(f"page-latest:{url}", tuple(latest))
+
+    def etag(self, version):
+        """Return the ETag of every page at data `version`."""
+        return quote_etag(f"{self.release}-{version}")
+
+    @staticmethod
+    def stands_in(previous, state):
+        """Return whether the `previous` page (a Latest, or None) may be served at `state`:
+        nothing was hidden since it was rendered."""
+        return previous is not None and previous.version >= state.hidden
+
+    def stale(self, previous):
+        """Return the kept page `previous` (a Latest) as it stands in, or None if it is gone."""
+        response = self.cached(previous.key)
+        if response is not None:
+            response["X-Page-Cache"] = "stale"
+            response["ETag"] = self.etag(previous.version)  # the browser asks again
+            if previous.last_modified:
+                response["Last-Modified"] = http_date(previous.last_modified)
+        return response
+
+    def note_unkept(self, url):
+        """Remember for a while that the page `url` was not kept when rendered (a download
+        that streams, a refusal): readers of it render it each, rather than wait in turn."""
+        if url is not None:
+            self.call_cache(self.aliases[0], "set", f"page-unkept:{url}", True, UNKEPT_SECONDS)
+
+    def unkept(self, url):
+        """Return whether the page `url` was lately rendered without being kept."""
+        return bool(self.call_cache(self.aliases[0], "get", f"page-unkept:{url}"))
 
     def lock(self, name):
         """Take the lock `name` in the shared cache (in this process's, while it is down)."""
@@ -130,6 +189,49 @@ class PageStore:
             return None
         outage.answered()
         return result
+
+
+class RenderAhead:
+    """A thread per process that renders the pages asked for, one at a time, in the background.
+
+    `render(url, environ)` renders one; each URL is asked for once however often readers ask
+    before its turn (the latest request's environ is used).
+    """
+
+    def __init__(self, render):
+        self.render = render
+        self.pending = {}
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.thread = None
+
+    def ask(self, url, environ):
+        """Have the page `url` rendered soon, as the request `environ` asked for it."""
+        copy = {**environ, "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
+        with self.lock:
+            if len(self.pending) >= AHEAD_LIMIT and url not in self.pending:
+                return
+            self.pending[url] = copy
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="render-ahead", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def run(self):
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            while True:
+                with self.lock:
+                    if not self.pending:
+                        break
+                    url, environ = self.pending.popitem()
+                try:
+                    self.render(url, environ)
+                except Exception:
+                    logger.exception("Rendering a page ahead failed")
+                finally:
+                    connections.close_all()
 
 
 def clear_page_cache():

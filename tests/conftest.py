@@ -12,17 +12,20 @@ def fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache(request):
+def fresh_page_cache(request, settings):
     """Start every test with an empty page cache, and page versions that follow each write.
 
     On PostgreSQL the data version is raised at commit (core.dataversion), and a test that is
     not transactional never commits: its writes raise the version at once instead, as its own
-    later requests would see them.
+    later requests would see them. Pages are rendered by the request that needs them (a
+    thread rendering ahead could not see a test's uncommitted rows), except in the tests
+    marked `render_ahead`.
     """
     from django.db import connection
 
     from core.pagecache import clear_page_cache
 
+    settings.PAGE_CACHE_RENDER_AHEAD = request.node.get_closest_marker("render_ahead") is not None
     clear_page_cache()
     marker = request.node.get_closest_marker("django_db")
     if marker is None or connection.vendor != "postgresql":

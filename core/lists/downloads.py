@@ -3,21 +3,24 @@
 A CSV of a million claims keeps a thread (and its share of the processor) for a minute. Twenty
 of them at once would take every thread of every process, and pages already cached would wait
 behind them. So a download of more than DOWNLOAD_SMALL_ROWS rows streams only while it holds a
-slot: at most DOWNLOADS_PER_PROCESS in each process, and at most DOWNLOADS_PER_CLIENT for one
-client address across every process. Past either bound the answer is a clear refusal with
-Retry-After (503 when the site is busy, 429 when that client has enough downloads running);
-smaller downloads, and downloads already kept by the page cache, are never held back.
+slot: at most DOWNLOADS_AT_ONCE across every process (counted in the shared cache), at most
+DOWNLOADS_PER_PROCESS in one process, and at most DOWNLOADS_PER_CLIENT for one client address.
+Past a bound the answer is a clear refusal with Retry-After (503 when the site is busy, 429
+when that client has enough downloads running); smaller downloads, and downloads the page
+cache keeps, are never held back. A large download also pauses as it streams, computing at
+most DOWNLOAD_DUTY of the time, so that the pages of other readers keep their speed.
 """
 
 import contextlib
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 from core.lists.exports import error_response
 
-#: Seconds a client's count of running downloads is kept without news (a crash frees it).
+#: Seconds a count of running downloads is kept without news (a crash frees it).
 CLIENT_SECONDS = 600
 _semaphores = {}
 _semaphores_lock = threading.Lock()
@@ -40,23 +43,19 @@ def take_slot(request, rows):
     """Return (release, None) for a download of `rows` rows, or (None, refusal response)."""
     if rows <= settings.DOWNLOAD_SMALL_ROWS:
         return _nothing, None
-    key = f"downloads:{client_address(request)}"
-    cache.add(key, 0, timeout=CLIENT_SECONDS)
-    try:
-        running = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=CLIENT_SECONDS)
-        running = 1
-    if running > settings.DOWNLOADS_PER_CLIENT:
-        _leave(key)
+    client = f"downloads:{client_address(request)}"
+    if not _enter(client, settings.DOWNLOADS_PER_CLIENT):
         return None, _refusal(
             f"You have {settings.DOWNLOADS_PER_CLIENT} large downloads running: wait for one "
             "to finish, then ask again.",
             429,
         )
     slots = _process_slots()
-    if not slots.acquire(blocking=False):
-        _leave(key)
+    entered = _enter("downloads:all", settings.DOWNLOADS_AT_ONCE)
+    if not entered or not slots.acquire(blocking=False):
+        if entered:
+            _leave("downloads:all")
+        _leave(client)
         return None, _refusal(
             "The site is busy with other large downloads: ask again in a few seconds.", 503
         )
@@ -66,9 +65,24 @@ def take_slot(request, rows):
         if not released.is_set():
             released.set()
             slots.release()
-            _leave(key)
+            _leave("downloads:all")
+            _leave(client)
 
     return release, None
+
+
+def _enter(key, limit):
+    """Count one more download under `key` (across every process); False past `limit`."""
+    cache.add(key, 0, timeout=CLIENT_SECONDS)
+    try:
+        running = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=CLIENT_SECONDS)
+        running = 1
+    if running > limit:
+        _leave(key)
+        return False
+    return True
 
 
 def _leave(key):
@@ -88,21 +102,31 @@ def _refusal(message, status):
 
 class Released:
     """The chunks of a download, which give its slot back when they end or the response is
-    closed (a finished download, a client gone, an error while streaming)."""
+    closed (a finished download, a client gone, an error while streaming).
 
-    def __init__(self, chunks, release):
+    A large download also yields the processor now and then: after each chunk it pauses so
+    that it computes at most DOWNLOAD_DUTY of the time (the rest goes to the pages of other
+    readers, in its process and beside it).
+    """
+
+    def __init__(self, chunks, release, duty=1.0):
         self.chunks = iter(chunks)
         self.release = release
+        self.rest = (1 - duty) / duty if 0 < duty < 1 else 0.0
 
     def __iter__(self):
         return self
 
     def __next__(self):
+        started = time.perf_counter()
         try:
-            return next(self.chunks)
+            chunk = next(self.chunks)
         except BaseException:
             self.release()
             raise
+        if self.rest:
+            time.sleep(min(1.0, (time.perf_counter() - started) * self.rest))
+        return chunk
 
     def close(self):
         self.release()
@@ -113,5 +137,6 @@ class Released:
 
 def bounded(response, release):
     """Return the streamed `response`, its slot given back when it ends."""
-    response.streaming_content = Released(response.streaming_content, release)
+    duty = 1.0 if release is _nothing else settings.DOWNLOAD_DUTY
+    response.streaming_content = Released(response.streaming_content, release, duty)
     return response

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -86,6 +87,9 @@ def snapshot(using):
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield
 
+
+#: Seconds one process may hold the right to count ahead (a crash frees it after this).
+WARM_LOCK_SECONDS = 600
 
 #: What _dirty returns when every block must be counted again.
 EVERY_BLOCK = "every block"
@@ -220,13 +224,14 @@ def warm(version):
 class Warmer:
     """One thread per process that brings the lists' counts up to date after writes.
 
-    Told of each new version (as commits are announced), it waits a moment for the burst to
-    end, then counts the latest version only, once across every process (the cache holds the
-    claim): a hundred commits in a second lead to a few incremental counts, on one connection.
+    Told of each new version (as commits are announced), it waits a moment for a run of
+    commits to end, then counts the latest version only, in one process at a time (a lock in
+    the cache): a hundred commits in a second lead to a few incremental counts, on one
+    connection.
     """
 
     #: Seconds to wait after a commit for further commits, before counting.
-    SETTLE_SECONDS = 0.05
+    SETTLE_SECONDS = 0.01
 
     def __init__(self):
         self.latest = 0
@@ -255,12 +260,16 @@ class Warmer:
                 if version <= self.done:
                     continue
                 self.done = version
+                # One process at a time; it hears every commit too, and counts the latest
+                # version after this one.
+                if not cache.add("warming", os.getpid(), timeout=WARM_LOCK_SECONDS):
+                    continue
                 try:
-                    if cache.add(f"warming:{version}", True, timeout=600):
-                        warm(version)
+                    warm(version)
                 except Exception:
                     logger.exception("Counting the lists in the background failed")
                 finally:
+                    cache.delete("warming")
                     connections.close_all()
         finally:
             connections.close_all()

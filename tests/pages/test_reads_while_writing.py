@@ -4,6 +4,7 @@ write hid something, which is gone from the very next request."""
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.conf import settings
@@ -165,3 +166,29 @@ def test_a_listening_process_hears_what_a_commit_hid():
         assert listener.current().hidden == listener.current().version > edited.version
     finally:
         listener.stop()
+
+
+@postgres_only
+@pytest.mark.render_ahead
+@pytest.mark.django_db(transaction=True)
+def test_readers_get_the_page_before_at_once_and_the_new_one_rendered_in_the_background():
+    corpus = factories.build_corpus()
+    anonymous = Client()
+    before = fetch(anonymous, "/visits/")
+    assert before[0]["X-Page-Cache"] == "miss"
+    Visit.objects.filter(pk=corpus.kabul.pk).update(title="Khan in Kabul, edited")
+    time.sleep(settings.PAGE_CACHE_REFRESH_SECONDS)
+
+    stale, stale_body = fetch(anonymous, "/visits/")  # served at once: the page before
+    assert stale["X-Page-Cache"] == "stale"
+    assert stale_body == before[1]
+
+    from tests.pages.test_page_cache import wait_until
+
+    wait_until(lambda: "Khan in Kabul, edited" in fetch(anonymous, "/visits/")[1])
+    assert fetch(anonymous, "/visits/")[0]["X-Page-Cache"] == "hit"
+
+    Visit.objects.filter(pk=corpus.kabul.pk).update(publication_status="draft")
+    hidden = fetch(anonymous, "/visits/")  # hidden: never the page before, rendered here
+    assert hidden[0]["X-Page-Cache"] == "miss"
+    assert "Khan in Kabul, edited" not in hidden[1]
