@@ -34,8 +34,6 @@ class Outage:
 
     def __init__(self, name, location):
         self.name = name
-        #: Seconds between attempts to reach the cache once it failed.
-        self.retry_seconds = settings.PAGE_CACHE_RETRY_SECONDS
         self.down_until = 0.0
         self.down = False
         self.lock = threading.Lock()
@@ -48,7 +46,7 @@ class Outage:
 
     def failed(self, error):
         with self.lock:
-            self.down_until = time.monotonic() + self.retry_seconds
+            self.down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
             if self.down:
                 return
             self.down = True

@@ -212,3 +212,33 @@ def test_raw_sql(world, reader):
             [ClaimStatus.UNVERIFIED, world.far_claim.pk],
         )
     assert_counts_exact(reader)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads in a snapshot: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_counts_are_read_in_one_snapshot_as_another_connection_commits():
+    """Outside a test's transaction, as in production: the stamps and the blocks are read in
+    one REPEATABLE READ snapshot while other connections commit."""
+    import threading
+
+    corpus = factories.build_corpus(extra=3)
+    reader = Client()
+    for path in PAGES:
+        shown(reader, path)
+
+    def curator():
+        try:
+            for number in range(5):
+                factories.ClaimFactory(
+                    id=6 * BLOCK + number, visit=corpus.kabul, issues=[corpus.issues["aid"]]
+                )
+                Claim.objects.filter(pk=6 * BLOCK + number).update(status=ClaimStatus.DENIED)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=curator)
+    writer.start()
+    while writer.is_alive():
+        shown(reader, "/claims/")
+    writer.join()
+    assert_counts_exact(reader)
