@@ -1,5 +1,6 @@
-"""Which blocks of a counted list each write touches, as the triggers record it (core.lists.buckets)."""
+"""Which blocks of a counted list each write touches, as triggers record it (core.lists.buckets)."""
 
+import contextlib
 import importlib
 import threading
 import time
@@ -24,10 +25,8 @@ BLOCK = buckets.BUCKET_ROWS
 def list_views():
     """Return every public list view class."""
     for config in apps.get_app_configs():
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(f"{config.name}.views")
-        except ModuleNotFoundError:
-            pass
     found, pending = [], [FilteredListView]
     while pending:
         for subclass in pending.pop().__subclasses__():
