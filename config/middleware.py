@@ -96,12 +96,15 @@ class PageCacheMiddleware:
             return self.public_headers(response)
         url = self.pages.url_key(request)
         key = self.pages.key(url, state.version)
-        response = self.pages.cached(key)
+        wanted = self.ahead is not None and self.pages.wanted(key)
+        response = self.pages.cached(key, shared=not wanted)
         if response is None and self.ahead is not None:
             previous = self.pages.latest(url)
             response = self.pages.stale(previous) if self.pages.stands_in(previous, state) else None
-            if response is not None and previous.rendered_at < time.time() - self.refresh:
-                self.ahead.ask(url, request.environ)  # the new page, in the background
+            if response is not None:
+                self.pages.note_wanted(key)
+                if previous.rendered_at < time.time() - self.refresh:
+                    self.ahead.ask(url, request.environ)  # the new page, in the background
         if response is None:
             if self.pages.unkept(url):  # rendered each time (a large download): no one waits
                 response = self.render_here(request, key, state)
@@ -146,11 +149,7 @@ class PageCacheMiddleware:
         try:
             request = WSGIRequest(environ)
             request.data_version = state.version
-            response = self.render_here(request, key, state, url)
-            if response.streaming:  # kept as it streams: stream it to the end
-                for _chunk in response.streaming_content:
-                    pass
-            response.close()
+            self.render_here(request, key, state, url).close()  # only pages are rendered ahead
         finally:
             self.pages.unlock(lock)
 

@@ -32,6 +32,8 @@ LOCK_SECONDS = 30
 AHEAD_LIMIT = 1000
 #: Seconds a page rendered without being kept (a large download) is rendered by each reader.
 UNKEPT_SECONDS = 60
+#: Seconds a process serves the page before without asking the shared cache for the new one.
+WANTED_SECONDS = 0.05
 
 
 class Latest(NamedTuple):
@@ -88,6 +90,15 @@ class PageStore:
                 response["Last-Modified"] = http_date(previous.last_modified)
         return response
 
+    def note_wanted(self, key):
+        """Remember, in this process, that the page `key` was not kept a moment ago (the page
+        before stood in): the next readers here need not ask the shared cache again at once."""
+        self.call_cache(self.aliases[0], "set", f"page-wanted:{key}", True, WANTED_SECONDS)
+
+    def wanted(self, key):
+        """Return whether a reader here found the page `key` missing a moment ago."""
+        return bool(self.call_cache(self.aliases[0], "get", f"page-wanted:{key}"))
+
     def note_unkept(self, url):
         """Remember for a while that the page `url` was not kept when rendered (a download
         that streams, a refusal): readers of it render it each, rather than wait in turn."""
@@ -131,9 +142,10 @@ class PageStore:
             and not any(word in control for word in ("private", "no-store", "no-cache"))
         )
 
-    def cached(self, key):
-        """Return the stored response of `key` from the nearest cache that has it, or None."""
-        for index, alias in enumerate(self.aliases):
+    def cached(self, key, shared=True):
+        """Return the stored response of `key` from the nearest cache that has it, or None
+        (without `shared`, only this process's own is looked in)."""
+        for index, alias in enumerate(self.aliases if shared else self.aliases[:1]):
             entry = self.call_cache(alias, "get", key)
             if entry is not None:
                 for nearer in self.aliases[:index]:

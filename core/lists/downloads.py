@@ -12,6 +12,7 @@ most DOWNLOAD_DUTY of the time, so that the pages of other readers keep their sp
 """
 
 import contextlib
+import json
 import threading
 import time
 
@@ -39,8 +40,33 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+#: Seconds a process answers a client asking again for a download it just refused with the
+#: same refusal, without filtering or counting anything.
+REFUSED_SECONDS = 0.5
+_refused = {}
+
+
+def refused_lately(request):
+    """Return the refusal this process gave `request` (path and client) a moment ago, or None."""
+    entry = _refused.get((request.get_full_path(), client_address(request)))
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return _refusal(*entry[1:])
+
+
 def take_slot(request, rows):
     """Return (release, None) for a download of `rows` rows, or (None, refusal response)."""
+    release, refusal = _take_slot(request, rows)
+    if refusal is not None:
+        if len(_refused) > 1000:
+            _refused.clear()
+        message = json.loads(refusal.content)["error"]
+        key = (request.get_full_path(), client_address(request))
+        _refused[key] = (time.monotonic() + REFUSED_SECONDS, message, refusal.status_code)
+    return release, refusal
+
+
+def _take_slot(request, rows):
     if rows <= settings.DOWNLOAD_SMALL_ROWS:
         return _nothing, None
     client = f"downloads:{client_address(request)}"

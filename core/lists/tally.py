@@ -24,6 +24,7 @@ Each is computed by one process at a time (core.cache); the others wait for it.
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -95,11 +96,18 @@ WARM_LOCK_SECONDS = 600
 EVERY_BLOCK = "every block"
 
 
+#: Every so many counts, a process folds the count log (where no warmer does: SQLite).
+COMPACT_EVERY = 200
+_counted = itertools.count(1)
+
+
 def counts(key, queryset, facets):
     """Return the exact Kept counts of `queryset` (its rows and each facet's values).
 
     `key` names the list and its filters: whatever decides the rows of `queryset`.
     """
+    if next(_counted) % COMPACT_EVERY == 0:
+        buckets.compact(queryset.db)
     with held(f"counts:{key}"):
         using = queryset.db
         with snapshot(using):

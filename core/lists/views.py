@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django_filters.views import FilterView
 
 from core import search
-from core.lists.downloads import bounded, take_slot
+from core.lists.downloads import bounded, refused_lately, take_slot
 from core.lists.exports import error_response, export_response
 from core.lists.fields import Named
 from core.lists.paging import ListPaginator
@@ -141,6 +141,8 @@ class FilteredListView(FilterView):
             # Django refuses to redirect to a huge URL: such a request is answered as it is.
             if len(clean_url) <= MAX_URL_REDIRECT_LENGTH:
                 return HttpResponseRedirect(clean_url)
+        if fmt != "html" and (refusal := refused_lately(request)) is not None:
+            return refusal  # asked again at once: the same answer, nothing counted
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = self.filterset.is_valid()
         if fmt != "html":

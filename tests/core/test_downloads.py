@@ -9,13 +9,16 @@ from django.test import Client
 
 from core.lists import downloads
 from tests import factories
+from tests.queries import DATA_VERSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def corpus(settings):
+def corpus(settings, monkeypatch):
     caches["default"].clear()  # no download counted from another test
+    monkeypatch.setattr(downloads, "_refused", {})
+    monkeypatch.setattr(downloads, "REFUSED_SECONDS", 0)  # each request decided afresh
     settings.DOWNLOAD_SMALL_ROWS = 1  # the test corpus's lists count as large
     settings.DOWNLOADS_AT_ONCE = 1
     settings.DOWNLOADS_PER_PROCESS = 1
@@ -41,6 +44,23 @@ def test_a_second_large_download_meanwhile_is_refused_with_a_time_to_come_back(c
     third = Client(REMOTE_ADDR="10.0.0.2").get("/visits/?format=json")
     assert third.status_code == 200
     assert json.loads(finish(third))["count"] > 1
+
+
+def test_a_client_asking_again_at_once_gets_the_same_refusal_without_a_count(
+    corpus, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(downloads, "REFUSED_SECONDS", 5)
+    first = Client(REMOTE_ADDR="10.0.0.1").get("/claims/?format=csv")
+    impatient = Client(REMOTE_ADDR="10.0.0.2")
+    assert impatient.get("/visits/?format=json").status_code == 503
+
+    with django_assert_max_num_queries(DATA_VERSION_QUERIES):
+        again = impatient.get("/visits/?format=json")
+
+    assert again.status_code == 503
+    assert again["Retry-After"] == "10"
+    assert Client(REMOTE_ADDR="10.0.0.3").get("/visits/?format=json").status_code == 503
+    finish(first)
 
 
 def test_one_client_may_hold_only_its_share(corpus, settings):
