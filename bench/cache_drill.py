@@ -78,12 +78,9 @@ def kept_by_both(path):
 
 
 def settled(path, shown=None, gone=None):
-    """Wait (at most SETTLE_SECONDS) until an answer of `path` shows the change."""
+    """Wait (at most SETTLE_SECONDS) until answers of `path`, from every worker, show the change."""
     deadline = time.monotonic() + SETTLE_SECONDS
-    while time.monotonic() < deadline:
-        status, body, _headers = get(path)
-        if status == 200 and (not shown or shown in body) and not (gone and gone in body):
-            return
+    while time.monotonic() < deadline and not every_answer(path, shown, gone):
         time.sleep(0.05)
 
 
