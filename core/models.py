@@ -210,4 +210,3 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.version}"
-

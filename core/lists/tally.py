@@ -24,7 +24,6 @@ Each is computed by one process at a time (core.cache); the others wait for it.
 
 import contextlib
 import hashlib
-import itertools
 import json
 import logging
 import os
@@ -96,48 +95,48 @@ WARM_LOCK_SECONDS = 600
 EVERY_BLOCK = "every block"
 
 
-#: Every so many counts, a process folds the count log (where no warmer does: SQLite).
-COMPACT_EVERY = 200
-_counted = itertools.count(1)
-
-
 def counts(key, queryset, facets):
     """Return the exact Kept counts of `queryset` (its rows and each facet's values).
 
     `key` names the list and its filters: whatever decides the rows of `queryset`.
     """
-    if next(_counted) % COMPACT_EVERY == 0:
-        buckets.compact(queryset.db)
+    using = queryset.db
     with held(f"counts:{key}"):
-        using = queryset.db
-        with snapshot(using):
-            stamps = buckets.stamps(queryset.model._meta.db_table, using)
-            kept = cache.get(f"counts:{key}")
-            dirty = _dirty(kept, stamps)
-            if dirty is None:
-                return kept
-            old = None if dirty is EVERY_BLOCK else _blocks(key, kept, dirty)
-            if old is None:
-                fresh = count_blocks(facets, queryset)
-                summed, filled = Counts(), {}
-            else:
-                fresh = count_blocks(facets, queryset, dirty)
-                summed = Counts().add(kept.counts)
-                for block_counts in old.values():
-                    summed.add(block_counts, -1)
-                filled = {
-                    block: stamp for block, stamp in kept.filled.items() if block not in dirty
-                }
-        for block, block_counts in fresh.items():
-            summed.add(block_counts)
-            filled[block] = stamps.get(block, (0, 0))
-        kept = Kept(summed.tidy(), stamps, filled)
-        cache.set_many(
-            {f"counts:{key}:{block}": (filled[block], fresh[block]) for block in fresh},
-            timeout=TIMEOUT,
-        )
-        cache.set(f"counts:{key}", kept, timeout=TIMEOUT)
-        return kept
+        kept, logged = _brought_up_to_date(key, queryset, facets)
+    if logged >= buckets.COMPACT_ROWS:  # where no warmer folds the log (SQLite)
+        buckets.compact(using)
+    return kept
+
+
+def _brought_up_to_date(key, queryset, facets):
+    """Return (Kept, rows of the count log) of `queryset`, counted in one snapshot."""
+    using = queryset.db
+    with snapshot(using):
+        stamps, logged = buckets.read_stamps(queryset.model._meta.db_table, using)
+        kept = cache.get(f"counts:{key}")
+        dirty = _dirty(kept, stamps)
+        if dirty is None:
+            return kept, logged
+        old = None if dirty is EVERY_BLOCK else _blocks(key, kept, dirty)
+        if old is None:
+            fresh = count_blocks(facets, queryset)
+            summed, filled = Counts(), {}
+        else:
+            fresh = count_blocks(facets, queryset, dirty)
+            summed = Counts().add(kept.counts)
+            for block_counts in old.values():
+                summed.add(block_counts, -1)
+            filled = {block: stamp for block, stamp in kept.filled.items() if block not in dirty}
+    for block, block_counts in fresh.items():
+        summed.add(block_counts)
+        filled[block] = stamps.get(block, (0, 0))
+    kept = Kept(summed.tidy(), stamps, filled)
+    cache.set_many(
+        {f"counts:{key}:{block}": (filled[block], fresh[block]) for block in fresh},
+        timeout=TIMEOUT,
+    )
+    cache.set(f"counts:{key}", kept, timeout=TIMEOUT)
+    return kept, logged
 
 
 def _dirty(kept, stamps):
