@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from actors.models import Actor, ActorAlias, ActorRole
 from actors.services import actor_merge, find_duplicate_pairs, merge_preview
-from core.admin import CuratedAdmin, OwnedRowAdmin
+from core.admin import CuratedAdmin, OwnedRowAdmin, TolerantAutocompleteMixin
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -18,7 +18,7 @@ class ActorAliasInline(admin.TabularInline):
     fields = ["name"]
 
 
-class ActorRoleInline(admin.TabularInline):
+class ActorRoleInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = ActorRole
     fk_name = "actor"
     extra = 1

@@ -7,10 +7,10 @@ from django.urls import path, reverse
 
 from assertions.models import Assertion, AssertionClaim
 from assertions.services import add_candidates, candidates
-from core.admin import CuratedAdmin, OwnedRowAdmin
+from core.admin import CuratedAdmin, OwnedRowAdmin, TolerantAutocompleteMixin
 
 
-class AssertionClaimInline(admin.TabularInline):
+class AssertionClaimInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = AssertionClaim
     extra = 1
     autocomplete_fields = ["claim", "by"]

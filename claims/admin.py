@@ -5,7 +5,13 @@ from django.utils.html import format_html
 
 from claims.models import Claim
 from claims.suggest import suggestions
-from core.admin import CuratedAdmin, PublishingMixin, VersionCheckedForm, year_filter
+from core.admin import (
+    CuratedAdmin,
+    PublishingMixin,
+    TolerantAutocompleteMixin,
+    VersionCheckedForm,
+    year_filter,
+)
 from core.text import strip_quote_marks
 from sources.admin import SourceDocumentAdmin
 from sources.models import SourceDocument
@@ -131,7 +137,7 @@ def source_from_id(value):
     return SourceDocument.objects.filter(pk=value).first() if value.isdigit() else None
 
 
-class ClaimInline(PublishingMixin, admin.StackedInline):
+class ClaimInline(TolerantAutocompleteMixin, PublishingMixin, admin.StackedInline):
     """Claims edited where a curator reads them: on their source and on their visit."""
 
     model = Claim

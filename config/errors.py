@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import DatabaseError, InterfaceError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 
@@ -10,9 +10,10 @@ RETRY_AFTER_SECONDS = 30
 
 
 def server_error(request):
-    """Answer 503 when the failure is the database being unreachable, else 500; no traceback."""
+    """Answer 503 when the database cannot be reached (a lost or refused connection: an
+    outage), else 500, logged as one (a query the database refuses is the site's fault)."""
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError | InterfaceError):
+    if isinstance(error, OperationalError | InterfaceError):
         body = loader.get_template("503.html").render()
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

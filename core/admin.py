@@ -5,10 +5,11 @@ import math
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections, transaction
-from django.http import HttpResponseRedirect
+from django.db import connections, router, transaction
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -44,8 +45,8 @@ def year_filter(field_path, title="year", parameter_name="year"):
             value = self.value()
             if value is None:
                 return queryset
-            if not value.isdigit():
-                return queryset.none()
+            if not value.isdigit() or not 1 <= int(value) <= 9999:
+                return queryset.none()  # no date has that year (and the database takes none)
             return queryset.filter(**{f"{field_path}__year": int(value)})
 
     YearFilter.title = title
@@ -135,12 +136,22 @@ class VersionCheckedForm(forms.ModelForm):
     #: For a row without a version of its own (an alias, a citation …): the foreign key to the
     #: curated record it belongs to, whose version is checked instead.
     version_of = ""
+    #: True on a revert's page, whose record is a past version: the edit is checked against
+    #: the version stored when the page was opened, not the past one shown.
+    against_stored = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         versioned = self.versioned()
         if versioned is not None:
-            self.fields["edit_version"].initial = versioned.version
+            self.fields["edit_version"].initial = (
+                type(versioned)
+                .objects.filter(pk=versioned.pk)
+                .values_list("version", flat=True)
+                .first()
+                if self.against_stored
+                else versioned.version
+            )
 
     def versioned(self):
         """Return the saved record whose version this form checks, or None for a new row."""
@@ -190,7 +201,80 @@ def mark_changed(record, reason):
     record.save(update_fields=["version", "updated_at"])
 
 
-class OwnedRowAdmin(SimpleHistoryAdmin):
+def _usable_ids(db_field, values):
+    """Return the `values` that could name a row of `db_field`'s target (others never will)."""
+    target = db_field.target_field
+    usable = []
+    for value in values:
+        try:
+            parsed = target.to_python(value)
+        except ValidationError:
+            continue
+        if isinstance(parsed, int) and not -(2**63) <= parsed < 2**63:
+            continue  # beyond any database's integers
+        usable.append(value)
+    return usable
+
+
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that re-shows a form whose value names no row (`visitor=abc`): the
+    field's own error says so, and the widget shows nothing selected rather than failing."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _usable_ids(self.field, value), attr)
+
+
+class TolerantAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """TolerantAutocompleteSelect for many values (issues, actors)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _usable_ids(self.field, value), attr)
+
+
+class TolerantAutocompleteMixin:
+    """Admin (or inline) whose autocompletes re-show any value a form was posted with."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            db = kwargs.get("using")
+            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=db)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            db = kwargs.get("using")
+            kwargs["widget"] = TolerantAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=db
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class HistoryAdmin(TolerantAutocompleteMixin, SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose history pages take only ids, and whose revert is atomic."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404("No such record.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version of the record, shown to be reverted to: "…/history/abc/" is no version.
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such version.")
+        request.reverting = True  # see get_form
+        # Like the change form's own view: the edit check locks the row (select_for_update),
+        # which the database allows only inside a transaction.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if getattr(request, "reverting", False) and issubclass(form, VersionCheckedForm):
+            return type(form.__name__, (form,), {"against_stored": True})
+        return form
+
+
+class OwnedRowAdmin(HistoryAdmin):
     """Admin of rows a curated record owns and shows inline (`owner_field` points to it).
 
     A change here is checked against the owner's version and counts as a change of the owner:
@@ -272,7 +356,7 @@ class EstimatedCountPaginator(Paginator):
         return ApproximateCount(max(int(plan[0]["Plan"]["Plan Rows"]), counted))
 
 
-class CuratedAdmin(DateHintMixin, PublishingMixin, SimpleHistoryAdmin):
+class CuratedAdmin(DateHintMixin, PublishingMixin, HistoryAdmin):
     """Admin of a curated model: publish/unpublish actions, history, status filter."""
 
     form = VersionCheckedForm

@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from actors.models import ActorRole
-from core.admin import CuratedAdmin, OwnedRowAdmin, VersionCheckedForm, year_filter
+from core.admin import (
+    CuratedAdmin,
+    OwnedRowAdmin,
+    TolerantAutocompleteMixin,
+    VersionCheckedForm,
+    year_filter,
+)
 from visits.models import Issue, Participation, Visit
 
 
@@ -20,7 +26,7 @@ class IssueAdmin(CuratedAdmin):
         return lookup == "sources__id__exact" or super().lookup_allowed(lookup, value, request)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = Participation
     extra = 1
     autocomplete_fields = ["actor"]
