@@ -191,9 +191,8 @@ else:
 DOWNLOAD_SMALL_ROWS = env_int("DOWNLOAD_SMALL_ROWS", default=10_000)
 #: ...of which the site has this many (each keeps a processor busy while it streams)...
 DOWNLOADS_AT_ONCE = env_int("DOWNLOADS_AT_ONCE", default=1)
-#: ...and each process this many...
 DOWNLOADS_PER_PROCESS = env_int("DOWNLOADS_PER_PROCESS", default=1)
-#: ...and one client address may hold this many across every process.
+#: ...and each process and client address (across every process) this many.
 DOWNLOADS_PER_CLIENT = env_int("DOWNLOADS_PER_CLIENT", default=2)
 #: The share of the time a large download may compute while it streams (it pauses the rest).
 DOWNLOAD_DUTY = env_float("DOWNLOAD_DUTY", default=0.25)
@@ -210,6 +209,8 @@ REST_FRAMEWORK = {
 }
 API_PAGE_SIZE, API_MAX_PAGE_SIZE = 50, 500
 API_RATE = env_str("API_RATE", default="600/minute")
+#: Proxies in front of the site appending to X-Forwarded-For (core.clients).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", default=0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Diplomatic visits knowledge base API",
     "DESCRIPTION": "Read-only: visits, actors, issues, claims and sources, with the filters of "

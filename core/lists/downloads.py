@@ -19,6 +19,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from core.clients import client_address
 from core.lists.exports import error_response
 
 #: Seconds a count of running downloads is kept without news (a crash frees it).
@@ -32,12 +33,6 @@ def _process_slots():
     size = max(1, settings.DOWNLOADS_PER_PROCESS)
     with _semaphores_lock:
         return _semaphores.setdefault(size, threading.BoundedSemaphore(size))
-
-
-def client_address(request):
-    """Return the address the request came from, as the server saw it (never a header the
-    client wrote: a client could then take slots in someone else's name)."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 #: Seconds a process answers a client asking again for a download it just refused with the
