@@ -37,12 +37,24 @@ def decode_cursor(cursor):
         return None
     sort_key, value, pk = payload
     valid = (
-        isinstance(sort_key, str)
-        and (value is None or (isinstance(value, str) and "\x00" not in value))
+        _is_text(sort_key)
+        and (value is None or (_is_text(value) and "\x00" not in value))
         and type(pk) is int
         and 0 < pk < 2**63
     )
     return payload if valid else None
+
+
+def _is_text(value):
+    """Return whether `value` is a string the database can take (JSON may carry a lone
+    surrogate, "\\ud800", which is no character at all)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def after(queryset, ordering, value, pk):

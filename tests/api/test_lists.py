@@ -1,5 +1,6 @@
 """The API's lists: the same rows, in the same order, as their HTML twins; cursors; errors."""
 
+import base64
 import datetime
 import json
 
@@ -201,6 +202,21 @@ def test_a_cursor_of_another_order_is_refused(client, corpus):
     response = client.get("/api/v1/visits/", {"cursor": cursor, "sort": "-date"})
     assert response.status_code == 400
     assert "another order" in response.json()["cursor"][0]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/actors/", "/api/v1/issues/", "/api/v1/visits/"])
+@pytest.mark.parametrize(
+    "payload",
+    ['["name","\\ud800",1]', '["name","\\udfff x",1]', '["\\ud800","a",1]'],
+    ids=["lone-high-surrogate", "lone-low-surrogate", "surrogate-sort-key"],
+)
+def test_a_cursor_that_is_not_text_is_a_400(client, corpus, path, payload):
+    cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    response = client.get(path, {"cursor": cursor})
+
+    assert response.status_code == 400
+    assert "Not a cursor of this API" in response.json()["cursor"][0]
 
 
 def test_cursors_walk_ten_thousand_claims_without_repeat_or_gap(client, db):
