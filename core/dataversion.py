@@ -25,6 +25,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from typing import NamedTuple
 
 from django.apps import apps
@@ -222,12 +223,19 @@ def _install_sqlite(cursor, connection, tables):
 
 
 def http_date_of(changed_at):
-    """Return `changed_at` as a POSIX timestamp for Last-Modified (whole seconds, rounded up)."""
+    """Return `changed_at` as a POSIX timestamp for Last-Modified, or None while its second lasts.
+
+    Last-Modified counts whole seconds: a page of a change made at 10.2 s and one of a change
+    at 10.3 s would carry the same date, and a browser holding the first would be told the
+    second had not changed. So a page gives its date only once that second is over (every
+    change in it made, and in the page); until then browsers revalidate by ETag alone.
+    """
     if changed_at is None:
         return None
     if changed_at.tzinfo is None:
         changed_at = changed_at.replace(tzinfo=datetime.UTC)
-    return int(changed_at.timestamp()) + (1 if changed_at.microsecond else 0)
+    second = int(changed_at.timestamp())
+    return second if time.time() >= second + 1 else None
 
 
 class Listener:

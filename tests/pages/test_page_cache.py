@@ -107,9 +107,23 @@ def content_of(response):
     return response, content(response)
 
 
+@pytest.fixture
+def later(monkeypatch):
+    """Return a function that sets the site's clock `seconds` after the data's last change
+    (Last-Modified waits for the second of the last change to be over)."""
+    now = [time.time()]
+    monkeypatch.setattr(dataversion.time, "time", lambda: now[0])
+
+    def move(seconds):
+        now[0] = dataversion.current().changed_at.timestamp() + seconds
+
+    return move
+
+
 def test_the_current_etag_answers_304_without_rendering(
-    anonymous, corpus, django_assert_num_queries
+    anonymous, corpus, django_assert_num_queries, later
 ):
+    later(2)
     first, _ = fetch(anonymous, "/visits/")
 
     with django_assert_num_queries(DATA_VERSION_QUERIES):
@@ -132,12 +146,39 @@ def test_an_old_etag_gets_the_changed_page(anonymous, corpus):
     assert "Imran Khan&#x27;s day in Kabul" in content(changed)
 
 
-def test_if_modified_since_the_last_change_answers_304(anonymous, corpus):
+def test_if_modified_since_the_last_change_answers_304(anonymous, corpus, later):
+    later(2)
     first, _ = fetch(anonymous, "/actors/")
 
     revalidated = anonymous.get("/actors/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
 
     assert revalidated.status_code == 304
+
+
+def test_two_changes_within_a_second_never_answer_304_for_the_second(anonymous, corpus, later):
+    Visit.objects.filter(pk=corpus.kabul.pk).update(title="First change")
+    later(0)
+    first, _ = fetch(anonymous, "/visits/")
+    # The second of the change is not over: a date would also name what changes in it next.
+    assert "Last-Modified" not in first
+    Visit.objects.filter(pk=corpus.kabul.pk).update(title="Second change")
+    later(0)
+    second, body = fetch(anonymous, "/visits/")
+    assert "Last-Modified" not in second
+    assert "Second change" in body
+
+    later(2)  # that second is over: the page carries it, and it holds both changes
+    dated, body = fetch(anonymous, "/visits/")
+    assert "Second change" in body
+    revalidated = anonymous.get("/visits/", HTTP_IF_MODIFIED_SINCE=dated["Last-Modified"])
+    assert revalidated.status_code == 304
+
+    time.sleep(1.1)  # the database's clock: a later change falls in a later second
+    Visit.objects.filter(pk=corpus.kabul.pk).update(title="Third change")
+    later(2)
+    changed = anonymous.get("/visits/", HTTP_IF_MODIFIED_SINCE=dated["Last-Modified"])
+    assert changed.status_code == 200
+    assert "Third change" in content(changed)
 
 
 def test_public_pages_may_be_kept_by_browsers_and_proxies_if_revalidated(anonymous, corpus):
