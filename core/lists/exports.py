@@ -11,6 +11,7 @@ import io
 import json
 import queue
 import threading
+import unicodedata
 from collections import defaultdict
 from contextlib import nullcontext
 
@@ -27,9 +28,12 @@ from core.models import public_q
 CHUNK_SIZE = 2000
 #: Chunks read ahead of the one being written (see read_ahead).
 READ_AHEAD = 2
-#: Starts of a formula that spreadsheets also read, beyond those defusedcsv neutralises
-#: (= + - @ | %): a leading tab or line break, and the full-width signs.
-MORE_FORMULA_PREFIXES = ("\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Signs a spreadsheet reads as the start of a formula (OWASP's list), with their full-width
+#: and small forms.
+FORMULA_SIGNS = frozenset("=+-@|%\uff1d\uff0b\uff0d\uff20\uff5c\uff05\ufe66\ufe62\ufe63\ufe6b")
+#: Characters a spreadsheet may pass over before the first it reads (or trim on import):
+#: spaces of every kind, controls and invisible formatting (zero-width space, byte order mark).
+SKIPPED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 MULTI_SEPARATOR = "; "
 
 
@@ -242,11 +246,26 @@ def linked_names(model, relation, ids):
     return result
 
 
+def starts_a_formula(text):
+    """Return whether a spreadsheet could read `text` as a formula: a control character first
+    (a tab, a line break), or a formula sign as its first visible character, after any spaces
+    or invisible characters."""
+    if not text:
+        return False
+    if unicodedata.category(text[0]) == "Cc":
+        return True
+    for char in text:
+        if unicodedata.category(char) not in SKIPPED_CATEGORIES:
+            return char in FORMULA_SIGNS
+    return False
+
+
 def _csv_cell(cell):
-    """Return a cell as text for the CSV writer (which neutralises formulas)."""
+    """Return a cell as text for the CSV writer: one a spreadsheet could run gets a leading
+    apostrophe, which shows it as the text it is."""
     if isinstance(cell, list | tuple):
         cell = MULTI_SEPARATOR.join(map(str, cell))
-    if isinstance(cell, str) and cell.startswith(MORE_FORMULA_PREFIXES):
+    if isinstance(cell, str) and starts_a_formula(cell):
         return "'" + cell
     return "" if cell is None else cell
 
