@@ -90,10 +90,18 @@ LINES = _patterns(
 _AUTHOR_BOX_CHARS = 60
 
 
+def _any_of(patterns):
+    """Return one pattern matching what any of `patterns` matches (one pass, not one each)."""
+    return re.compile("|".join(pattern.pattern for pattern in patterns), re.IGNORECASE)
+
+
+_END_MARKER = _any_of(END_MARKERS)
+_FURNITURE = _any_of([*END_MARKERS, *LINES])
+
+
 def is_boilerplate(text):
     """Return whether a paragraph is site furniture rather than article text."""
-    plain = normalise(text)
-    return any(pattern.match(plain) for pattern in (*END_MARKERS, *LINES))
+    return _FURNITURE.match(normalise(text)) is not None
 
 
 def footer_start(paragraphs):
@@ -102,7 +110,7 @@ def footer_start(paragraphs):
     total, seen = sum(sizes), 0
     for index, text in enumerate(paragraphs):
         plain = normalise(text)
-        if seen >= total / 2 and any(pattern.match(plain) for pattern in END_MARKERS):
+        if seen >= total / 2 and _END_MARKER.match(plain):
             closes_author_box = plain.lower().lstrip("+ ").startswith("posts")
             if closes_author_box and index and len(paragraphs[index - 1]) <= _AUTHOR_BOX_CHARS:
                 return index - 1  # "+ posts" ends a box whose first line is the author's name

@@ -18,6 +18,9 @@ ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 #: Fields the importer never takes from overrides: the database and the importer own them.
 _NOT_OVERRIDABLE = {"id", "checksum", "search_vector", "version", "created_at", "updated_at"}
 _MAX_CONTROL_SHARE = 0.01
+#: The most lines an article may have: more is a list or a dump, not an article (and reading
+#: each line takes time, however short it is).
+ARTICLE_MAX_LINES = 100_000
 
 
 class ArticleImportError(ValueError):
@@ -85,6 +88,12 @@ def decode_article_bytes(data: bytes, *, filename: str = "") -> str:
 def _check_text(text, name):
     if not text.strip():
         raise ArticleImportError(f"{name} is empty: there is no article to import.")
+    lines = text.count("\n") + 1
+    if lines > ARTICLE_MAX_LINES:
+        raise ArticleImportError(
+            f"{name} has {lines:,} lines; an article has at most {ARTICLE_MAX_LINES:,}. "
+            "Nothing was imported."
+        )
     controls = sum(
         1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f"
     )
@@ -145,6 +154,8 @@ def source_import(
     check_size(len((raw_text or "").encode("utf-8")), "The text")
     _check_text(raw_text or "", "The text")
     parsed = parse_article(raw_text, filename=filename)
+    # What is kept is held to the limit too: short lines become paragraphs, which take more.
+    check_size(len(parsed.body.encode("utf-8")), "The article's cleaned text")
     if not parsed.body.strip():
         raise ArticleImportError(
             "No article text is left once site boilerplate is removed. Nothing was imported."

@@ -2,6 +2,7 @@
 
 import codecs
 import datetime
+import time
 
 import pytest
 
@@ -171,6 +172,28 @@ def test_a_file_over_the_size_limit_is_refused_stating_the_limit(tmp_path, setti
     assert str(refused.value) == (
         "“long.txt” is 1.2 KB; the limit is 1000 bytes (1,000 bytes). Import a shorter text."
     )
+    assert nothing_written()
+
+
+def test_a_text_of_a_million_tiny_lines_is_refused_at_once(settings):
+    text = ".\n" * (1024 * 1024)  # 2 MiB: within the limit, and no article
+
+    started = time.perf_counter()
+    with pytest.raises(ArticleImportError, match="has 1,048,577 lines; an article has at most"):
+        source_import(raw_text=text)
+
+    assert time.perf_counter() - started < 2  # refused before any line is read
+    assert nothing_written()
+
+
+def test_what_is_stored_is_held_to_the_limit_too(settings):
+    settings.ARTICLE_MAX_BYTES = 1000
+    # Under 1000 bytes as given; each short line becomes a paragraph, which takes more to keep.
+    text = "Envoy visits Kabul\n\n" + "\n".join(["Aid."] * 190)
+    assert len(text.encode()) <= 1000
+
+    with pytest.raises(ArticleImportError, match="The article's cleaned text is .* the limit"):
+        source_import(raw_text=text)
     assert nothing_written()
 
 
