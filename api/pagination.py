@@ -119,6 +119,8 @@ class KeysetPagination(BasePagination):
 
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
+    #: The parameters it reads (the API refuses parameters no one reads).
+    query_params = (cursor_query_param, page_size_query_param)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

@@ -30,6 +30,15 @@ class PublicFilterBackend(BaseFilterBackend):
     """The list's FilterSet over the public rows; a bad value is a 400 naming the parameter."""
 
     def filter_queryset(self, request, queryset, view):
+        # A typo in a program's parameter would otherwise answer everything, silently.
+        known = {*view.filterset_class.base_filters, *view.paginator.query_params}
+        unknown = {
+            name: [f"Unknown parameter: this list takes {', '.join(sorted(known))}."]
+            for name in request.query_params
+            if name not in known
+        }
+        if unknown:
+            raise ValidationError(unknown)
         # A form sends its empty fields and the site drops them; a program means what it sends.
         empty = {
             name: ["Give a value, or leave the parameter out."]

@@ -329,10 +329,18 @@ def test_the_seed_lists_match_their_html_twins(client, seed, html, api, key, par
     assert got == expected
 
 
-def test_next_keeps_the_lists_parameters_and_drops_the_rest(client, corpus):
-    body = client.get(
-        "/api/v1/visits/", {"page_size": 2, "leader": "imran-khan", "foo": "bar"}
-    ).json()
+def test_next_keeps_the_lists_parameters(client, corpus):
+    body = client.get("/api/v1/visits/", {"page_size": 2, "leader": "imran-khan"}).json()
     assert "leader=imran-khan" in body["next"]
     assert "page_size=2" in body["next"]
-    assert "foo" not in body["next"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/visits/", "/api/v1/claims/", "/api/v1/actors/"])
+def test_an_unknown_parameter_is_a_400_naming_it(client, corpus, path):
+    response = client.get(path, {"q": "khan", "foo": "bar", "isue": "kashmir"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"foo", "isue"}
+    assert body["isue"][0].startswith("Unknown parameter: this list takes ")
+    assert ", cursor, " in body["isue"][0] and ", q, " in body["isue"][0]
