@@ -7,10 +7,13 @@ put its old list of visits back, is refused.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
 
-from core.admin import mark_changed
+from core.admin import (
+    TolerantAutocompleteSelectMultiple,
+    TolerantModelMultipleChoiceField,
+    mark_changed,
+)
 from sources.models import SourceDocument
 
 #: The link table's key to a source: the autocomplete finds sources through it.
@@ -34,10 +37,10 @@ def visit_sources_change(visit, *, added=(), removed=()):
 class VisitSourcesForm(forms.Form):
     """The visit form's "sources" field (mixed into the visit admin's form)."""
 
-    sources = forms.ModelMultipleChoiceField(
+    sources = TolerantModelMultipleChoiceField(
         queryset=SourceDocument.objects.all(),
         required=False,
-        widget=AutocompleteSelectMultiple(SOURCE_LINK, admin.site),
+        widget=TolerantAutocompleteSelectMultiple(SOURCE_LINK, admin.site),
         help_text="The articles, statements and datasets that cover this visit. Saving links "
         "the ones added here and unlinks the ones removed.",
     )
