@@ -34,9 +34,15 @@ def parse_rate(rate):
     return int(found[1]), PERIODS[found[2]]
 
 
+#: Seconds a window lasts beyond its period: requests a minute apart then never fall in two
+#: windows by a hair (a client asking for a whole minute gets the rate, not the rate and some).
+GRACE_SECONDS = 1
+
+
 def take_request(address, requests, seconds):
     """Count one request of `address`; return 0 if allowed, else the seconds to wait."""
     key = f"api-rate:{address}"
+    seconds += GRACE_SECONDS
     if cache.add(key, 0, timeout=seconds):
         cache.set(f"{key}:opened", time.time(), timeout=seconds)
     try:

@@ -75,14 +75,15 @@ def scratch_sqlite(*commands):
 
 
 @contextlib.contextmanager
-def gunicorn(env, port):
-    """Run gunicorn as the Dockerfile does (gunicorn.conf.py) on `port` until the block ends."""
+def gunicorn(env, port, log=None):
+    """Run gunicorn as the Dockerfile does (gunicorn.conf.py) on `port` until the block ends
+    (its log to the open file `log`, if given)."""
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env={**env, "GUNICORN_ACCESS_LOG": ""},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
     )
     try:
         for _ in range(240):

@@ -122,11 +122,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caching ----------------------------------------------------------------------------------
 
-# Anonymous responses of public pages are kept under the data's version (config.middleware,
-# core.dataversion): a write anywhere in the knowledge base makes every page fresh again.
+# Anonymous responses of public pages are kept under the data's version (config.middleware).
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
-#: The shared page cache (Redis when REDIS_URL is set); PAGE_CACHE_ALIASES, below, lists
-#: every cache a page is looked up in, nearest first.
+#: The shared page cache (Redis with REDIS_URL); PAGE_CACHE_ALIASES lists all, nearest first.
 PAGE_CACHE_ALIAS = "pages"
 #: Paths never cached: the admin (staff only) and the health check (must ask the database).
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz"]
@@ -140,8 +138,7 @@ PAGE_CACHE_WAIT_SECONDS = env_int("PAGE_CACHE_WAIT_SECONDS", default=10)
 PAGE_CACHE_REFRESH_SECONDS = env_float("PAGE_CACHE_REFRESH_SECONDS", default=0.5)
 #: New versions' pages rendered in the background, the page before standing in (if nothing hid).
 PAGE_CACHE_RENDER_AHEAD = env_bool("PAGE_CACHE_RENDER_AHEAD", default=True)
-#: On PostgreSQL, each process hears of every new data version (LISTEN/NOTIFY) instead of
-#: asking the database on every request; off in development and tests, where every request asks.
+#: Each process hears of new data versions (PostgreSQL's LISTEN) rather than ask per request.
 DATA_VERSION_LISTEN = env_bool("DATA_VERSION_LISTEN", default=not DEBUG)
 #: Part of every key and ETag; by default a fingerprint of the code, so a deploy starts afresh.
 PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE", default="")
@@ -163,8 +160,7 @@ _local_counts = {
     "OPTIONS": {"MAX_ENTRIES": env_int("COUNT_CACHE_MAX_ENTRIES", default=20_000)},
 }
 if REDIS_URL:
-    # One cache for every process and server, behind each process's own memory (at most half
-    # a second lost on a slow or absent Redis).
+    # Shared by every process and server, behind each one's memory (0.5 s at most lost to Redis).
     _redis = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
@@ -296,5 +292,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A 4xx is the client's mistake (or a refusal: 429), not the site's: no line each.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
