@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import publishing, search
 from core.admin_dates import DateHintMixin
+from core.admin_review import ReviewMixin
 from core.lists.filters import related_model
 from core.status import PublicationStatus
 
@@ -322,6 +323,28 @@ class HistoryAdmin(TolerantAutocompleteMixin, SimpleHistoryAdmin):
         return form
 
 
+class OwnerReviewedForm(forms.ModelForm):
+    """A row of a record the public sees, edited on a page of its own by someone who may not
+    publish: refused, with the way to do it (on the record's page the change waits for an
+    editor's review, core.admin_review). The form keeps what was typed."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        stored = getattr(self.instance, self.version_of) if self.instance.pk else None
+        for owner in (stored, cleaned_data.get(self.version_of)):
+            if owner is not None and owner.publication_status == PUBLISHED:
+                raise ValidationError(
+                    "%(owner)s is published, so its %(rows)s are changed on its own page, where "
+                    "an editor reviews the change before the public sees it.",
+                    code="reviewed",
+                    params={
+                        "owner": capfirst(f"{owner._meta.verbose_name} “{owner}”"),
+                        "rows": self._meta.model._meta.verbose_name_plural,
+                    },
+                )
+        return cleaned_data
+
+
 class OwnedRowAdmin(HistoryAdmin):
     """Admin of rows a curated record owns and shows inline (`owner_field` points to it).
 
@@ -342,7 +365,21 @@ class OwnedRowAdmin(HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.version_of = self.owner_field
+        if not self._publishes_owners(request):
+            form = type(form.__name__, (OwnerReviewedForm, form), {})
         return form
+
+    def _publishes_owners(self, request):
+        return has_publish_permission(
+            request, self.model._meta.get_field(self.owner_field).related_model
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self._publishes_owners(request):
+            owner = getattr(obj, self.owner_field)
+            if owner.publication_status == PUBLISHED:
+                return False  # removed on the owner's page, where an editor reviews it
+        return super().has_delete_permission(request, obj)
 
     def _owners(self, rows):
         """Return the owners of `rows` as saved now (a row may be moving to another owner)."""
@@ -404,8 +441,9 @@ class EstimatedCountPaginator(Paginator):
         return ApproximateCount(max(int(plan[0]["Plan"]["Plan Rows"]), counted))
 
 
-class CuratedAdmin(DateHintMixin, PublishingMixin, HistoryAdmin):
-    """Admin of a curated model: publish/unpublish actions, history, status filter."""
+class CuratedAdmin(ReviewMixin, DateHintMixin, PublishingMixin, HistoryAdmin):
+    """Admin of a curated model: publish/unpublish actions, history, status filter; a
+    curator's save of a published record waits for an editor (core.admin_review)."""
 
     form = VersionCheckedForm
     actions = ["publish", "unpublish"]
@@ -457,6 +495,8 @@ class CuratedAdmin(DateHintMixin, PublishingMixin, HistoryAdmin):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     def save_model(self, request, obj, form, change):
+        if self.hold(request, obj):
+            return  # kept for an editor's review; the record stays as it is
         self._keep_stored_status(request, obj)
         below = {}
         if change and obj.publication_status != PublicationStatus.PUBLISHED:

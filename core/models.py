@@ -1,5 +1,8 @@
 """What every curated model shares: a publication status, an edit version, timestamps, history."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch
 
@@ -210,3 +213,54 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.version}"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class PendingChange(models.Model):
+    """A curator's change to a record the public sees, kept until an editor decides it.
+
+    See core.review."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(
+        max_length=300, help_text="The record as it was named when the change was proposed."
+    )
+    data = models.JSONField(help_text="The form as the curator submitted it: every field, typed.")
+    base_version = models.PositiveIntegerField(
+        null=True, help_text="The record's version the curator changed."
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposed_changes"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decided_changes",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(
+        blank=True, help_text="Why it was rejected: the curator who proposed it reads this."
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+        permissions = [("review_pendingchange", "Can approve and reject pending changes")]
+        verbose_name = "change waiting for review"
+        verbose_name_plural = "changes waiting for review"
+
+    def __str__(self):
+        return f"{self.label} ({self.get_status_display().lower()})"

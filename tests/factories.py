@@ -544,6 +544,7 @@ def migrated_rows():
 
     brief = import_module("visits.migrations.0002_brief_issues")
     groups = import_module("claims.migrations.0002_curator_and_editor_groups")
+    review = import_module("claims.migrations.0007_review_permissions")
     assertions = import_module("assertions.migrations.0002_curator_and_editor_permissions")
     brief.create_issues(apps, None)
     curated = {**groups.CURATED, "assertions": assertions.MODELS}
@@ -563,4 +564,9 @@ def migrated_rows():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
             Permission.objects.filter(content_type__app_label__in=curated, codename__in=codenames)
+        )
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="core", codename__in=review.GRANTS[name]
+            )
         )
