@@ -149,7 +149,15 @@ class ReviewMixin:
 class PendingChangeAdmin(admin.ModelAdmin):
     """Changes waiting for review: the editors' queue (a curator sees their own)."""
 
-    list_display = ["record_link", "kind", "proposed_by", "proposed_at", "status", "decided_by"]
+    list_display = [
+        "label",
+        "kind",
+        "proposed_by",
+        "proposed_at",
+        "status",
+        "decided_by",
+        "record_link",
+    ]
     list_filter = ["status", "content_type"]
     list_select_related = ["proposed_by", "decided_by", "content_type"]
     search_fields = ["label", "note"]
@@ -174,16 +182,21 @@ class PendingChangeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # decided by its own buttons, never edited
 
-    @admin.display(description="record")
-    def record_link(self, change):
+    @staticmethod
+    def record_url(change):
+        """Return the admin page of the changed record ("" if it has none)."""
         try:
-            url = reverse(
+            return reverse(
                 f"admin:{change.content_type.app_label}_{change.content_type.model}_change",
                 args=[change.object_id],
             )
         except NoReverseMatch:
-            return change.label
-        return format_html('<a href="{}">{}</a>', url, change.label)
+            return ""
+
+    @admin.display(description="record now")
+    def record_link(self, change):
+        url = self.record_url(change)
+        return format_html('<a href="{}">open</a>', url) if url else "—"
 
     @admin.display(description="kind of record")
     def kind(self, change):
@@ -216,7 +229,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
             "problems": problems,
             "decides": self.reviews(request) and change.status == ReviewStatus.PENDING,
             "opts": self.model._meta,
-            "record_url": self.record_link(change),
+            "record_url": self.record_url(change),
         }
         return TemplateResponse(request, self.change_form_template, context)
 

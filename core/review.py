@@ -165,6 +165,13 @@ def _initial(form, name):
 def differences(model_admin, request, change):
     """Return (rows, problems): [(label, now, proposed, context)] of what `change` would
     change in the record as it is now, and the errors its form would give if approved now."""
+    # The form's edit check locks the record's row, which needs a transaction (as the
+    # admin's own change view has): held only while the form is checked.
+    with transaction.atomic():
+        return _differences(model_admin, request, change)
+
+
+def _differences(model_admin, request, change):
     obj = change.record
     form, formsets = bound_forms(model_admin, request, obj, change)
     valid = form.is_valid()

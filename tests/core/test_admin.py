@@ -101,7 +101,6 @@ def test_changelist_query_count_does_not_grow_with_rows(
     editor_client, knowledge_base, django_assert_max_num_queries, app, model
 ):
     # A second full knowledge base: twice the rows, the same budget.
-    factories.VisitFactory.reset_sequence(100)
     for _ in range(3):
         visit = factories.VisitFactory(issues=[knowledge_base["issue"]])
         factories.ParticipationFactory(visit=visit)

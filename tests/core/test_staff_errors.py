@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from config.errors import server_error
 from tests import factories
 from tests.core.test_concurrent_edits import form_data
-from visits.models import Visit
+from tests.core.test_history_everywhere import CURATED, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,29 @@ def editor_session():
     return client
 
 
+#: A text field of each curated model, changed and then reverted.
+REVERTED_FIELD = {
+    "actor": "description",
+    "issue": "description",
+    "visit": "title",
+    "sourcedocument": "title",
+    "claim": "summary",
+    "assertion": "statement",
+}
+
+
 @pytest.mark.django_db(transaction=True)
-def test_revert_to_a_version_works_as_production_runs_it():
+@pytest.mark.parametrize(("app", "model"), CURATED)
+def test_revert_to_a_version_works_as_production_runs_it(app, model):
     """No test transaction around it: the edit check's row lock needs the view's own."""
-    visit = factories.VisitFactory(title="First title")
-    visit.title = "Second title"
-    visit.save()
-    first = visit.history.order_by("history_id").first()
+    row = fresh(model)
+    field = REVERTED_FIELD[model]
+    first_value = getattr(row, field)
+    setattr(row, field, "A later wording")
+    row.save()
+    first = row.history.order_by("history_id").first()
     editor = editor_session()
-    url = f"/admin/visits/visit/{visit.pk}/history/{first.history_id}/"
+    url = f"/admin/{app}/{model}/{row.pk}/history/{first.history_id}/"
 
     page = editor.get(url)
     assert page.status_code == 200
@@ -42,8 +56,8 @@ def test_revert_to_a_version_works_as_production_runs_it():
     response = editor.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Visit.objects.get(pk=visit.pk).title == "First title"
-    assert visit.history.count() == 3  # the revert is in the history too
+    assert getattr(type(row).objects.get(pk=row.pk), field) == first_value
+    assert row.history.count() == 3  # the revert is in the history too
 
 
 @pytest.mark.parametrize(
