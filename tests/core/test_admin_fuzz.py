@@ -23,7 +23,7 @@ from tests.core.test_concurrent_edits import form_data
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("ADMIN_FUZZ_EXAMPLES", "10"))
-APPS = ("actors", "visits", "sources", "claims", "assertions")
+APPS = ("core", "actors", "visits", "sources", "claims", "assertions")
 
 
 def registered_models():
