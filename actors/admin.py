@@ -9,7 +9,8 @@ from django.utils.http import urlencode
 
 from actors.models import Actor, ActorAlias, ActorRole
 from actors.services import actor_merge, find_duplicate_pairs, merge_preview
-from core.admin import CuratedAdmin, OwnedRowAdmin, TolerantAutocompleteMixin
+from core.admin import CuratedAdmin, OwnedRowAdmin
+from core.admin_input import TolerantAutocompleteMixin
 
 
 class ActorAliasInline(admin.TabularInline):

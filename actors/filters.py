@@ -9,7 +9,7 @@ class ActorFilterSet(PublicFilterSet):
 
     q = SearchFilter(label="Search", fallback_fields=("name", "description"))
     kind = ChoiceFilter(field_name="kind", choices=ActorKind.choices, label="Kind")
-    country = SlugFilter(field_name="country", label="Country")
+    country = SlugFilter(field_name="country", label="Country", options="all", facet_limit=15)
     sort = SortFilter(
         label="Sort",
         options={

@@ -14,8 +14,7 @@ from actors.filters import ActorFilterSet
 from actors.models import Actor, ActorKind, ActorRole
 from core import chartdata
 from core.charts import stacked_bar_chart, timeline_chart
-from core.lists.facets import ChoiceFacet, RelationFacet
-from core.lists.views import FilteredListView, select_options
+from core.lists.views import FilteredListView
 from core.models import public_q
 from core.preview import PreviewMixin
 
@@ -26,20 +25,7 @@ NATIONALS_INLINE = 1000
 RECEIVING_ROLES = ("host", "met_with")
 
 
-class CountryOptionsMixin:
-    """A list whose country selects (`country_fields`) offer every public country."""
-
-    country_fields: tuple[str, ...] = ()
-
-    def fill_form(self, form, facets, chips):
-        super().fill_form(form, facets, chips)
-        countries = Actor.objects.published().countries().order_by("name")
-        options = select_options(countries.values_list("slug", "name"))
-        for name in self.country_fields:
-            form.fields[name].widget.choices = options
-
-
-class ActorListView(CountryOptionsMixin, FilteredListView):
+class ActorListView(FilteredListView):
     """Actors: filter by kind, country and text; facets; CSV and JSON."""
 
     model = Actor
@@ -47,15 +33,7 @@ class ActorListView(CountryOptionsMixin, FilteredListView):
     api_view_name = "api:actor-list"
     exporter_class = ActorExporter
     title = "Actors"
-    form_fields = ("q", "kind", "country")
-    country_fields = ("country",)
     headline_field = "description"
-
-    def get_facets(self):
-        return [
-            ChoiceFacet("kind", "Kind", path="kind", choices=tuple(ActorKind.choices)),
-            RelationFacet("country", "Country", path="country", limit=15),
-        ]
 
     def decorate(self, objects):
         """Give each shown actor `visit_count` (one query for the page) and `country_name`."""

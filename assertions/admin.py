@@ -7,7 +7,8 @@ from django.urls import path, reverse
 
 from assertions.models import Assertion, AssertionClaim
 from assertions.services import add_candidates, candidates
-from core.admin import CuratedAdmin, OwnedRowAdmin, TolerantAutocompleteMixin
+from core.admin import CuratedAdmin, OwnedRowAdmin
+from core.admin_input import TolerantAutocompleteMixin
 
 
 class AssertionClaimInline(TolerantAutocompleteMixin, admin.TabularInline):

@@ -18,8 +18,8 @@ class AssertionFilterSet(PublicFilterSet):
     agreement = ChoiceFilter(
         field_name="agreement", choices=Agreement.choices, label="Agreement of the sources"
     )
-    issue = RelatedSlugFilter(field_name="issues", label="Issue")
-    visit = SlugFilter(field_name="visit", label="Visit")
+    issue = RelatedSlugFilter(field_name="issues", label="Issue", options="all")
+    visit = SlugFilter(field_name="visit", label="Visit", facet=False, in_form=False)
     leader = MatchedSlugFilter(
         field_name="visit__visitor", label="Leader (of the visit)", suggest="actors:suggest"
     )

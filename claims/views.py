@@ -6,17 +6,14 @@ from django.views.generic import DetailView
 
 from claims.exports import ClaimExporter
 from claims.filters import ClaimFilterSet
-from claims.models import Claim, ClaimKind, ClaimStatus
-from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, RelationFacet, YearFacet
-from core.lists.filters import RECORD_CHOICES
+from claims.models import Claim
 from core.lists.views import FilteredListView
 from core.preview import PreviewMixin
 from sources import citations
 from sources.views import citation_response, cite_context
-from visits.views import IssueOptionsMixin
 
 
-class ClaimListView(IssueOptionsMixin, FilteredListView):
+class ClaimListView(FilteredListView):
     """Claims: filter by issue, people, visit, source, status, kind, year and text."""
 
     model = Claim
@@ -24,20 +21,7 @@ class ClaimListView(IssueOptionsMixin, FilteredListView):
     api_view_name = "api:claim-list"
     exporter_class = ClaimExporter
     title = "Claims"
-    form_fields = ("q", "issue", "status", "kind", "record", "speaker", "actor", "leader", "year")
     headline_field = "quote"
-
-    def get_facets(self):
-        return [
-            ManyFacet("issue", "Issue", relation="issues"),
-            ChoiceFacet("status", "Status", path="status", choices=tuple(ClaimStatus.choices)),
-            ChoiceFacet("kind", "Kind of claim", path="kind", choices=tuple(ClaimKind.choices)),
-            RecordFacet("record", "Record", choices=RECORD_CHOICES),
-            YearFacet("year", "Year (of the source)", path="source_date"),
-            RelationFacet("speaker", "Speaker", path="speaker"),
-            ManyFacet("actor", "About", relation="actors"),
-            RelationFacet("leader", "Leader (of the visit)", path="visit__visitor"),
-        ]
 
 
 class ClaimDetailView(PreviewMixin, DetailView):

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from core import review
+from core.admin_input import TolerantChangelistMixin
 from core.models import PendingChange, ReviewStatus
 
 
@@ -146,7 +147,7 @@ class ReviewMixin:
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(admin.ModelAdmin):
+class PendingChangeAdmin(TolerantChangelistMixin, admin.ModelAdmin):
     """Changes waiting for review: the editors' queue (a curator sees their own)."""
 
     list_display = [

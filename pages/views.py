@@ -17,7 +17,7 @@ from claims.filters import ClaimFilterSet
 from claims.models import Claim
 from core import chartdata, search
 from core.charts import stacked_bar_chart
-from core.lists.filters import record_q
+from core.lists.provenance import record_q
 from core.lists.tally import digest, total
 from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind

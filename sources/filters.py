@@ -19,10 +19,10 @@ class SourceFilterSet(PublicFilterSet):
     q = SearchFilter(label="Search", fallback_fields=("title", "publisher", "authors", "body"))
     kind = ChoiceFilter(field_name="kind", choices=SourceKind.choices, label="Kind")
     record = RecordFilter()
-    publisher = ValueFilter(field_name="publisher", label="Publisher")
+    publisher = ValueFilter(field_name="publisher", label="Publisher", options="facet")
     year = YearFilter(field_name="published_date", label="Year published")
-    issue = RelatedSlugFilter(field_name="issues", label="Issue")
-    visit = RelatedSlugFilter(field_name="visits", label="Visit")
+    issue = RelatedSlugFilter(field_name="issues", label="Issue", options="all")
+    visit = RelatedSlugFilter(field_name="visits", label="Visit", facet=False, in_form=False)
     sort = SortFilter(
         label="Sort",
         options={

@@ -8,15 +8,12 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from core.highlight import Quote, highlight_body
-from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, ValueFacet, YearFacet
-from core.lists.filters import RECORD_CHOICES
 from core.lists.views import FilteredListView
 from core.preview import PreviewMixin
 from sources import citations
 from sources.exports import SourceExporter
 from sources.filters import SourceFilterSet
-from sources.models import SourceDocument, SourceKind
-from visits.views import IssueOptionsMixin
+from sources.models import SourceDocument
 
 #: Claims listed beside a source's text (all of them are highlighted in it; a dataset may
 #: carry thousands, which the claims list pages through).
@@ -26,7 +23,7 @@ VISITS_SHOWN = 50
 CITATION_CHUNK = 500
 
 
-class SourceListView(IssueOptionsMixin, FilteredListView):
+class SourceListView(FilteredListView):
     """Sources: filter by kind, publisher, year, issue, visit and text; facets; CSV and JSON."""
 
     model = SourceDocument
@@ -35,8 +32,6 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
     extra_formats = {"bib": "BibTeX", "ris": "RIS"}
     exporter_class = SourceExporter
     title = "Sources"
-    form_fields = ("q", "kind", "record", "publisher", "issue", "year")
-    facet_choice_fields = ("publisher",)
     headline_field = "body"
 
     def prepare(self, queryset):
@@ -65,15 +60,6 @@ class SourceListView(IssueOptionsMixin, FilteredListView):
         response = StreamingHttpResponse(chunks(), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="sources.{fmt}"'
         return response
-
-    def get_facets(self):
-        return [
-            ChoiceFacet("kind", "Kind", path="kind", choices=tuple(SourceKind.choices)),
-            RecordFacet("record", "Record", choices=RECORD_CHOICES),
-            ValueFacet("publisher", "Publisher", path="publisher"),
-            YearFacet("year", "Year published", path="published_date"),
-            ManyFacet("issue", "Issue", relation="issues"),
-        ]
 
 
 class SourceDetailView(PreviewMixin, DetailView):

@@ -9,11 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 
-from core.admin import (
-    TolerantAutocompleteSelectMultiple,
-    TolerantModelMultipleChoiceField,
-    mark_changed,
-)
+from core.admin import mark_changed
+from core.admin_input import TolerantAutocompleteSelectMultiple, TolerantModelMultipleChoiceField
 from sources.models import SourceDocument
 
 #: The link table's key to a source: the autocomplete finds sources through it.

@@ -44,12 +44,12 @@ class VisitFilterSet(PublicFilterSet):
 
     q = SearchFilter(label="Search", fallback_fields=VISIT_SEARCH_FIELDS)
     leader = MatchedSlugFilter(field_name="visitor", label="Leader", suggest="actors:suggest")
-    issue = RelatedSlugFilter(field_name="issues", label="Issue")
+    issue = RelatedSlugFilter(field_name="issues", label="Issue", options="all")
     year = YearFilter(field_name="start_date", label="Year")
     year_from = YearBoundFilter(field_name="start_date", lookup_expr="gte", label="From year")
     year_to = YearBoundFilter(field_name="start_date", lookup_expr="lte", label="To year")
-    origin = SlugFilter(field_name="origin", label="From (country)")
-    destination = SlugFilter(field_name="destination", label="To (country)")
+    origin = SlugFilter(field_name="origin", label="From (country)", options="all", facet=False)
+    destination = SlugFilter(field_name="destination", label="To (country)", options="all")
     kind = ChoiceFilter(field_name="kind", choices=VisitKind.choices, label="Kind of visit")
     record = RecordFilter()
     sort = SortFilter(

@@ -234,7 +234,7 @@ class Visit(CuratedModel, ImportedRecord):
         """Return a Q for official records only: imported from a dataset, and discussed by no
         article (a visit an article covers or claims about belongs to the articles' corpus,
         as on the overview, even where the dataset has it too)."""
-        from core.lists.filters import official_q
+        from core.lists.provenance import official_q
 
         # Sources sit above visits: reached through the reverse relation.
         articles = cls._meta.get_field("sources").related_model.objects.articles()

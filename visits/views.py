@@ -8,17 +8,14 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from actors.models import Actor
-from actors.views import CountryOptionsMixin
 from core import chartdata
 from core.charts import stacked_bar_chart
-from core.lists.facets import ChoiceFacet, ManyFacet, RecordFacet, RelationFacet, YearFacet
-from core.lists.filters import RECORD_CHOICES
-from core.lists.views import FilteredListView, select_options
+from core.lists.views import FilteredListView
 from core.models import public_q
 from core.preview import PreviewMixin
 from visits.exports import IssueExporter, VisitExporter
 from visits.filters import IssueFilterSet, VisitFilterSet
-from visits.models import Issue, Participation, ParticipationRole, Visit, VisitKind
+from visits.models import Issue, Participation, ParticipationRole, Visit
 
 #: How many rows a detail page shows of a related list before linking to the full list.
 DETAIL_ROWS = 20
@@ -27,16 +24,7 @@ CLAIMS_PER_SOURCE = 10
 SOURCE_GROUPS = 20
 
 
-class IssueOptionsMixin:
-    """A list whose issue select offers every public issue (the table is small)."""
-
-    def fill_form(self, form, facets, chips):
-        super().fill_form(form, facets, chips)
-        issues = Issue.objects.published().order_by("name").values_list("slug", "name")
-        form.fields["issue"].widget.choices = select_options(issues)
-
-
-class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
+class VisitListView(FilteredListView):
     """Visits: filter by leader, year, issue, countries, kind and text; facets; CSV and JSON."""
 
     model = Visit
@@ -44,30 +32,7 @@ class VisitListView(IssueOptionsMixin, CountryOptionsMixin, FilteredListView):
     api_view_name = "api:visit-list"
     exporter_class = VisitExporter
     title = "Visits"
-    form_fields = (
-        "q",
-        "leader",
-        "issue",
-        "origin",
-        "destination",
-        "kind",
-        "record",
-        "year",
-        "year_from",
-        "year_to",
-    )
-    country_fields = ("origin", "destination")
     headline_field = "summary"
-
-    def get_facets(self):
-        return [
-            ManyFacet("issue", "Issue", relation="issues"),
-            YearFacet("year", "Year", path="start_date"),
-            RelationFacet("leader", "Leader", path="visitor"),
-            RelationFacet("destination", "To (country)", path="destination"),
-            ChoiceFacet("kind", "Kind of visit", path="kind", choices=tuple(VisitKind.choices)),
-            RecordFacet("record", "Record", choices=RECORD_CHOICES),
-        ]
 
 
 class VisitDetailView(PreviewMixin, DetailView):

@@ -30,8 +30,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, transaction
 
-#: Ids per block: a write makes the lists count again at most this many rows per block touched.
-BUCKET_ROWS = 1024
+from core.lists.blocks import BUCKET_ROWS
+
 #: The stamp of a whole table (a TRUNCATE changes every block).
 WHOLE_TABLE = -1
 LOG_TABLE = "core_countlog"

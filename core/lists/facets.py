@@ -18,29 +18,16 @@ actors), and only public ones: a draft issue or country never shows as a value.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from core import db  # noqa: F401 - registers the any_of lookup
-from core.lists.buckets import BUCKET_ROWS
-from core.lists.fields import label_field
-from core.lists.filters import record_q, related_model
+from core.lists.blocks import BUCKET_ROWS, block_of, in_blocks
+from core.lists.fields import label_field, related_model
+from core.lists.provenance import record_q
 
 #: Results at most this many are read once and counted here; larger ones by the database.
 ROWS_LIMIT = 20_000
-
-
-def block_of(column):
-    """Return the block of ids (core.lists.buckets) of the id in `column`, as an expression."""
-    return ExpressionWrapper(F(column) / Value(BUCKET_ROWS), output_field=IntegerField())
-
-
-def in_blocks(blocks):
-    """Return a Q for the rows whose ids fall in `blocks`."""
-    query = Q()
-    for block in sorted(blocks):
-        query |= Q(pk__gte=block * BUCKET_ROWS, pk__lt=(block + 1) * BUCKET_ROWS)
-    return query
 
 
 @dataclass

@@ -109,6 +109,13 @@ class TextListField(ListField):
         return value
 
 
+def related_model(model, path):
+    """Return the model reached from `model` by following the `__`-separated `path`."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 def label_field(model):
     """Return the field that names a row of `model` to a reader ("name", else "title")."""
     names = {field.name for field in model._meta.concrete_fields}

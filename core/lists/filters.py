@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from core import search
+from core.lists import facets
 from core.lists.fields import (
     ChoiceListField,
     ListField,
@@ -23,24 +24,74 @@ from core.lists.fields import (
     TextListField,
     YearField,
     YearListField,
+    label_field,
+    related_model,
 )
+from core.lists.provenance import RECORD_CHOICES, record_q
 
 
-def related_model(model, path):
-    """Return the model reached from `model` by following the `__`-separated `path`."""
-    for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
+def _limit_choices_to(model, path):
+    """Return the `limit_choices_to` of the relation at the end of `path` ({} if none)."""
+    *through, last = path.split("__")
+    owner = related_model(model, "__".join(through)) if through else model
+    return owner._meta.get_field(last).get_limit_choices_to() or {}
 
 
 class ListFilter(django_filters.Filter):
-    """Base of the repeatable filters: knows how to name its values in a chip."""
+    """Base of the repeatable filters: the one declaration of a list's parameter.
+
+    Besides django-filter's field, lookup and label, a filter says whether its values are
+    counted in a facet (`facet`, under its label; `facet_limit` values shown), whether the
+    filter form shows it (`in_form`), and what its select offers (`options`: "all" the public
+    rows it can name, or the "facet"'s top values); and it names its values in a chip.
+    """
 
     field_class = ListField
+
+    def __init__(self, *args, facet=True, facet_limit=None, in_form=True, options=None, **kwargs):
+        self.faceted = facet
+        self.facet_limit = facet_limit
+        self.in_form = in_form
+        self.options = options
+        super().__init__(*args, **kwargs)
 
     def value_labels(self, model, values):
         """Return {value: label} for the chips of the active values."""
         return {value: str(value) for value in values}
+
+    def facet_parts(self):
+        """Return (Facet class, its own arguments) of the facet counting this filter's values,
+        or None if its values are not counted."""
+        return None
+
+    def make_facet(self, param):
+        """Return a fresh Facet of this filter's values under `param`, or None."""
+        parts = self.facet_parts() if self.faceted else None
+        if parts is None:
+            return None
+        facet_class, kwargs = parts
+        if self.facet_limit:
+            kwargs["limit"] = self.facet_limit
+        return facet_class(param, self.label or param, **kwargs)
+
+    def select_options(self, model, facet, chosen, read):
+        """Return the options of the filter's select ("Any" first), or None if it has none.
+
+        `facet` is its counted facet (or None), `chosen` the [(value, label)] in force; `read`
+        returns the rows of a queryset, read once for the selects of one form that offer them.
+        """
+        if self.options == "facet":
+            values = facet.values if facet is not None else []
+            offered = [(item.value, f"{item.label} ({item.count})") for item in values]
+            known = {value for value, _label in offered}
+            offered += [(value, label) for value, label in chosen if value not in known]
+            return [("", "Any"), *offered]
+        if self.options == "all":
+            target = related_model(model, self.field_name)
+            limit = _limit_choices_to(model, self.field_name)
+            rows = target.objects.published().complex_filter(limit).order_by(label_field(target))
+            return [("", "Any"), *read(rows.values_list("slug", label_field(target)))]
+        return None
 
 
 class SlugFilter(ListFilter):
@@ -65,6 +116,9 @@ class SlugFilter(ListFilter):
             return qs
         return qs.filter(**{f"{self.field_name}__in": [named.pk for named in value]})
 
+    def facet_parts(self):
+        return facets.RelationFacet, {"path": self.field_name}
+
 
 class RelatedSlugFilter(SlugFilter):
     """Rows linked through the many-to-many `field_name` to every given slug (AND)."""
@@ -75,6 +129,9 @@ class RelatedSlugFilter(SlugFilter):
         for named in value:
             qs = qs.filter(linked_to(qs.model, self.field_name, named.pk))
         return qs
+
+    def facet_parts(self):
+        return facets.ManyFacet, {"relation": self.field_name}
 
 
 class MatchedFilterMixin:
@@ -133,36 +190,10 @@ class ChoiceFilter(ListFilter):
         labels = dict(self.choices)
         return {value: labels.get(value, value) for value in values}
 
-
-#: Where a row comes from: an official dataset (imported, with its record's id) or the
-#: curators' reading of articles. The `record` filter and facet of the lists.
-RECORD_CHOICES = (
-    ("article", "From articles"),
-    ("official", "Official record"),
-)
-
-
-#: The external ids of rows imported from official datasets (the Office of the Historian
-#: importer's "hsg-visit:2933", "hsg-dataset:visits"); the seed's own ids ("seed:…") are not.
-OFFICIAL_ID_PREFIXES = ("hsg-",)
-
-
-def official_q():
-    """Return a Q for rows imported from an official dataset."""
-    query = Q()
-    for prefix in OFFICIAL_ID_PREFIXES:
-        query |= Q(external_id__startswith=prefix)
-    return query
-
-
-def record_q(model, value):
-    """Return a Q for rows of `model` of one origin of RECORD_CHOICES.
-
-    A model may say what its official records are (`official_record_q()`: a visit that an
-    article discusses is the articles' too); else they are the rows a dataset importer made.
-    """
-    official = getattr(model, "official_record_q", official_q)()
-    return official if value == "official" else ~official
+    def facet_parts(self):
+        # A choice written "Name: what it means" is counted under its name alone.
+        named = tuple((value, str(label).split(":")[0]) for value, label in self.choices)
+        return facets.ChoiceFacet, {"path": self.field_name, "choices": named}
 
 
 class RecordFilter(ChoiceFilter):
@@ -183,6 +214,9 @@ class RecordFilter(ChoiceFilter):
             return qs
         return qs.filter(record_q(qs.model, value[0]))
 
+    def facet_parts(self):
+        return facets.RecordFacet, {"choices": RECORD_CHOICES}
+
 
 class ValueFilter(ListFilter):
     """Rows whose text `field_name` equals one of the given values (OR)."""
@@ -191,6 +225,9 @@ class ValueFilter(ListFilter):
 
     def filter(self, qs, value):
         return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+    def facet_parts(self):
+        return facets.ValueFacet, {"path": self.field_name}
 
 
 def year_q(field_name, year):
@@ -215,6 +252,9 @@ class YearFilter(ListFilter):
         for year in value:
             query |= year_q(self.field_name, year)
         return qs.filter(query)
+
+    def facet_parts(self):
+        return facets.YearFacet, {"path": self.field_name}
 
 
 class YearBoundFilter(django_filters.Filter):
@@ -269,6 +309,23 @@ class PublicFilterSet(django_filters.FilterSet):
 
     #: The sort key used when none is given (and when "relevance" has no search to rank by).
     default_sort = ""
+
+    @classmethod
+    def make_facets(cls):
+        """Return fresh Facets of the list, in the order its filters are declared."""
+        made = (
+            f.make_facet(name) for name, f in cls.base_filters.items() if isinstance(f, ListFilter)
+        )
+        return [facet for facet in made if facet is not None]
+
+    @classmethod
+    def form_params(cls):
+        """Return the parameters the filter form shows, in the order they are declared."""
+        return [
+            name
+            for name, f in cls.base_filters.items()
+            if getattr(f, "in_form", True) and not isinstance(f, SortFilter)
+        ]
 
     def filter_queryset(self, queryset):
         for name, value in self.form.cleaned_data.items():

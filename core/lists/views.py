@@ -63,11 +63,6 @@ def count_ahead(*views):
         warm_counts.connect(view.warm, weak=False, dispatch_uid=view.tally_name())
 
 
-def select_options(rows):
-    """Return the options of a select ("Any" first) of (slug, name) rows."""
-    return [("", "Any"), *rows]
-
-
 def _values(params, name):
     return [value.strip() for value in params.getlist(name) if value.strip()]
 
@@ -89,7 +84,7 @@ class FilteredListView(FilterView):
         view = cls()
         filterset = cls.filterset_class(data=QueryDict(), queryset=view.get_queryset())
         filterset.is_valid()
-        tally(cls.tally_name(), {}, filterset.qs, view.get_facets(), version)
+        tally(cls.tally_name(), {}, filterset.qs, cls.filterset_class.make_facets(), version)
         return filterset
 
     model = None
@@ -97,10 +92,6 @@ class FilteredListView(FilterView):
     exporter_class = None
     paginate_by = 25
     paginator_class = ListPaginator
-    #: Form fields shown in the filter form; other parameters travel as hidden inputs.
-    form_fields: tuple[str, ...] = ("q",)
-    #: Select fields whose options are the top values of the facet of the same name.
-    facet_choice_fields: tuple[str, ...] = ()
     #: The model field whose excerpt is shown for a search, around the matching words.
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
@@ -113,10 +104,6 @@ class FilteredListView(FilterView):
     def get_queryset(self):
         """Return every public row the list may show."""
         return self.model.objects.published()
-
-    def get_facets(self):
-        """Return fresh Facet objects for this list (their values are filled per request)."""
-        return []
 
     def prepare(self, queryset):
         """Return `queryset` with what each shown row needs, in a fixed few queries."""
@@ -181,7 +168,7 @@ class FilteredListView(FilterView):
             )
             return bounded(response, release)
         filtered = self.filterset.qs if valid else self.filterset.queryset.none()
-        self.facets = self.get_facets() if valid else []
+        self.facets = self.filterset_class.make_facets() if valid else []
         self.counted = self.tally(filtered) if valid else None
         total = self.counted.count if valid else 0
         self.object_list = self.filterset.ordered(filtered, rank=self.can_rank(total))
@@ -197,7 +184,11 @@ class FilteredListView(FilterView):
         # The page cache has read the version this page is rendered at (anonymous requests).
         version = getattr(self.request, "data_version", None)
         return tally(
-            self.tally_name(), self.counted_filters(), filtered, self.get_facets(), version
+            self.tally_name(),
+            self.counted_filters(),
+            filtered,
+            self.filterset_class.make_facets(),
+            version,
         )
 
     def row_count(self, filtered):
@@ -317,7 +308,7 @@ class FilteredListView(FilterView):
         chips = self.get_chips() if valid else []
         self.fill_form(filterset.form, self.facets, chips)
         paginator, page = context["paginator"], context["page_obj"]
-        visible = [name for name in self.form_fields if name in filterset.form.fields]
+        visible = [name for name in filterset.form_params() if name in filterset.form.fields]
         context.update(
             title=self.title,
             form=filterset.form,
@@ -410,24 +401,24 @@ class FilteredListView(FilterView):
         return chips
 
     def fill_form(self, form, facets, chips):
-        """Fill the options of selects that list a facet's top values (and the chosen ones)."""
+        """Fill the options of the selects of the filters that offer them (see ListFilter)."""
         by_param = {facet.param: facet for facet in facets}
-        for name in self.facet_choice_fields:
-            if name not in form.fields:
+        model = self.filterset.queryset.model
+        read_rows = {}  # the origin and destination selects offer the same countries
+
+        def read(rows):
+            key = str(rows.query)
+            if key not in read_rows:
+                read_rows[key] = list(rows)
+            return read_rows[key]
+
+        for name, bound_filter in self.filterset.filters.items():
+            if name not in form.fields or not hasattr(bound_filter, "select_options"):
                 continue
-            facet = by_param.get(name)
-            options = (
-                [(item.value, f"{item.label} ({item.count})") for item in facet.values]
-                if facet
-                else []
-            )
-            known = {value for value, _label in options}
-            options += [
-                (chip.value, chip.value_label)
-                for chip in chips
-                if chip.param == name and chip.value not in known
-            ]
-            form.fields[name].widget.choices = [("", "Any"), *options]
+            chosen = [(chip.value, chip.value_label) for chip in chips if chip.param == name]
+            options = bound_filter.select_options(model, by_param.get(name), chosen, read)
+            if options is not None:
+                form.fields[name].widget.choices = options
 
     def get_sort_links(self):
         """Return (label, url, active) for each order the list offers."""
