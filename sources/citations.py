@@ -79,6 +79,12 @@ def csl_item(source, *, key=None, note="", page_url=""):
     return item
 
 
+def source_item(request, source):
+    """Return the CSL item of `source`; its page here stands in for a URL it does not state."""
+    page = request.build_absolute_uri(source.get_absolute_url())
+    return csl_item(source, page_url=page)
+
+
 def claim_note(claim, permalink):
     """Return the note a claim's citation carries: its quote and its permalink."""
     return f"“{claim.quote}” Claim {claim.pk}: {permalink}"

@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -19,8 +19,6 @@ from sources.models import SourceDocument
 #: carry thousands, which the claims list pages through).
 NOTES_SHOWN = 200
 VISITS_SHOWN = 50
-#: Sources written at a time into a list's BibTeX or RIS download.
-CITATION_CHUNK = 500
 
 
 class SourceListView(FilteredListView):
@@ -29,7 +27,6 @@ class SourceListView(FilteredListView):
     model = SourceDocument
     filterset_class = SourceFilterSet
     api_view_name = "api:source-list"
-    extra_formats = {"bib": "BibTeX", "ris": "RIS"}
     exporter_class = SourceExporter
     title = "Sources"
     headline_field = "body"
@@ -41,25 +38,6 @@ class SourceListView(FilteredListView):
         for source in objects:
             source.visit_count_label = f"{source.visit_count:,}"
         return objects
-
-    def extra_export(self, rows, fmt):
-        """Stream the citations of every source of the list, in chunks of CITATION_CHUNK."""
-        content_type, write = CITATION_FORMATS[fmt]
-        request = self.request
-
-        def chunks():
-            batch = []
-            for source in rows.defer("raw_text", "body", "search_vector").iterator(2000):
-                batch.append(source_item(request, source))
-                if len(batch) == CITATION_CHUNK:
-                    yield write(batch)
-                    batch = []
-            if batch:
-                yield write(batch)
-
-        response = StreamingHttpResponse(chunks(), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="sources.{fmt}"'
-        return response
 
 
 class SourceDetailView(PreviewMixin, DetailView):
@@ -114,7 +92,9 @@ class SourceDetailView(PreviewMixin, DetailView):
             actors=list(source.actors.published().only("name", "slug")[:100]),
             permalink=self.request.build_absolute_uri(source.get_absolute_url()),
             api_url=reverse("api:source-detail", kwargs={"slug": source.slug}),
-            **cite_context(self.request, source_item(self.request, source), self.cite_files()),
+            **cite_context(
+                self.request, citations.source_item(self.request, source), self.cite_files()
+            ),
         )
         return context
 
@@ -155,14 +135,8 @@ def cite_context(request, item, files):
     }
 
 
-def source_item(request, source):
-    """Return the CSL item of `source`; its page here stands in for a URL it does not state."""
-    page = request.build_absolute_uri(source.get_absolute_url())
-    return citations.csl_item(source, page_url=page)
-
-
 def source_cite(request, slug, ext):
     """/sources/<slug>/cite.bib|.ris|.json: the source's citation."""
     sources = SourceDocument.objects.published().defer("raw_text", "body")
     source = get_object_or_404(sources, slug=slug)
-    return citation_response([source_item(request, source)], ext, source.slug)
+    return citation_response([citations.source_item(request, source)], ext, source.slug)

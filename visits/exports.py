@@ -1,96 +1,45 @@
 """CSV/JSON rows of the visits and issues lists."""
 
-from core.lists.exports import ListExporter, iso, url_maker
-from core.status import PublicationStatus
+from core.lists.exports import Choice, Date, Extra, Field, Link, ListExporter, Names
 from visits.models import Issue, VisitKind
-
-# Labels looked up once: get_FOO_display() is costly over many rows.
-KINDS = dict(VisitKind.choices)
 
 
 class VisitExporter(ListExporter):
     """One row per visit, with the columns of the public contract."""
 
     name = "visits"
-    columns = (
-        "slug",
-        "title",
-        "visitor",
-        "origin",
-        "destination",
-        "city",
-        "start_date",
-        "end_date",
-        "date_precision",
-        "kind",
-        "issues",
-        "summary",
-        "url",
-    )
-
-    many = {"issue_names": "issues"}
-
-    def __init__(self, request):
-        super().__init__(request)
-        self.url = url_maker(request, "visits:detail", "slug")
-
-    fields = (
-        "slug",
-        "title",
-        "visitor__name",
-        "origin__name",
-        "destination__name",
-        "city",
-        "start_date",
-        "end_date",
-        "date_precision",
-        "kind",
-        "summary",
-    )
-
-    def row(self, visit):
-        return [
-            visit["slug"],
-            visit["title"],
-            visit["visitor__name"],
-            visit["origin__name"] or "",
-            visit["destination__name"] or "",
-            visit["city"],
-            iso(visit["start_date"]),
-            iso(visit["end_date"]),
-            visit["date_precision"],
-            KINDS.get(visit["kind"], visit["kind"]),
-            visit["issue_names"],
-            visit["summary"],
-            self.url(visit["slug"]),
-        ]
+    columns = {
+        "slug": Field("slug"),
+        "title": Field("title"),
+        "visitor": Field("visitor__name"),
+        "origin": Field("origin__name"),
+        "destination": Field("destination__name"),
+        "city": Field("city"),
+        "start_date": Date("start_date"),
+        "end_date": Date("end_date"),
+        "date_precision": Field("date_precision"),
+        "kind": Choice("kind", VisitKind.choices),
+        "issues": Names("issues"),
+        "summary": Field("summary"),
+        "url": Link("visits:detail"),
+    }
 
 
 class IssueExporter(ListExporter):
     """One row per issue, with its numbers of public visits and claims."""
 
     name = "issues"
-    columns = ("slug", "name", "parent", "description", "visits", "claims", "url")
-
-    def __init__(self, request):
-        super().__init__(request)
-        self.url = url_maker(request, "visits:issue-detail", "slug")
-
-    fields = ("slug", "name", "description", "parent__name", "parent__publication_status")
+    columns = {
+        "slug": Field("slug"),
+        "name": Field("name"),
+        "parent": Field("parent__name", if_public="parent"),
+        "description": Field("description"),
+        "visits": Extra("visit_count"),
+        "claims": Extra("claim_count"),
+        "url": Link("visits:issue-detail"),
+    }
 
     def extend(self, records):
         counts = Issue.objects.public_counts(getattr(self.request, "data_version", None))
         for record in records:
             record["visit_count"], record["claim_count"] = counts.get(record["pk"], (0, 0))
-
-    def row(self, issue):
-        parent_public = issue["parent__publication_status"] == PublicationStatus.PUBLISHED
-        return [
-            issue["slug"],
-            issue["name"],
-            issue["parent__name"] if parent_public else "",
-            issue["description"],
-            issue["visit_count"],
-            issue["claim_count"],
-            self.url(issue["slug"]),
-        ]

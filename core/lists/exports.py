@@ -21,8 +21,10 @@ from django.db import connections, transaction
 from django.db.models import OuterRef
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from core.models import public_q
+from core.status import PublicationStatus
 
 #: Rows read from the database per round trip (each chunk also reads its many-valued names).
 CHUNK_SIZE = 2000
@@ -71,37 +73,130 @@ def iso(value):
     return value.isoformat() if isinstance(value, datetime.date) else ""
 
 
-class ListExporter:
-    """Base exporter: `columns` and `row(record)`; yields the header then one row per record.
+class Column:
+    """One column of an export: what it reads, and its cell from a record.
 
-    Rows are read as plain values (`fields`, through values(): no model instance per row) in
-    chunks through one server-side cursor. For each chunk, every relation named in `many` is
-    read in one query (the links joined to their public targets' names), and each record gets
-    a plain list of names under its key. That keeps a million-row export cheap in memory and
-    in time.
+    `reads` are values() paths; `many` a relation whose public names the column lists (read
+    per chunk, see ListExporter). `bind(exporter)` returns the function giving a record's cell.
+    """
+
+    reads: tuple[str, ...] = ()
+    many = ""
+
+    def bind(self, exporter):
+        return self.cell
+
+    def cell(self, record):
+        raise NotImplementedError
+
+
+class Field(Column):
+    """A value read as it is ('' for none), or shown by `show` (a function of the value).
+
+    With `if_public` (a relation's path), the value shows only while that related row is public
+    (an actor's country, an issue's parent)."""
+
+    def __init__(self, path, show=None, *, if_public=""):
+        self.path, self.show, self.if_public = path, show, if_public
+        self.status = f"{if_public}__publication_status" if if_public else ""
+        self.reads = (path, self.status) if if_public else (path,)
+
+    def cell(self, record):
+        value = record[self.path]
+        if value is None or (self.status and record[self.status] != PublicationStatus.PUBLISHED):
+            return ""
+        return self.show(value) if self.show else value
+
+
+class Choice(Field):
+    """A field with choices, shown by its label (by the name before its explanation, with
+    `name_only`: "Contested" of "Contested: disputed or denied")."""
+
+    def __init__(self, path, choices, *, name_only=False):
+        # Looked up once: get_FOO_display() is costly over a million rows.
+        labels = {value: str(label) for value, label in choices}
+        if name_only:
+            labels = {value: label.split(":")[0] for value, label in labels.items()}
+        super().__init__(path, lambda value: labels.get(value, value))
+
+
+class Date(Field):
+    """A date as YYYY-MM-DD."""
+
+    def __init__(self, path):
+        super().__init__(path, iso)
+
+
+class Names(Column):
+    """The public names linked through the many-to-many or reverse relation `relation`."""
+
+    def __init__(self, relation):
+        self.many = relation
+
+    @property
+    def key(self):
+        return f"names_of_{self.many}"
+
+    def cell(self, record):
+        return record[self.key]
+
+
+class Link(Column):
+    """The absolute URL of the page `viewname` of the row (or related row) at `path`."""
+
+    def __init__(self, viewname, path="slug", kwarg="slug"):
+        self.viewname, self.path, self.kwarg = viewname, path, kwarg
+        self.reads = (path,)
+
+    def bind(self, exporter):
+        url = url_maker(exporter.request, self.viewname, self.kwarg)
+        path = self.path
+        return lambda record: url(record[path]) if record[path] else ""
+
+
+class Extra(Column):
+    """A value the exporter's `extend()` adds to each record (counted, not read)."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def cell(self, record):
+        return record[self.key]
+
+
+class ListExporter:
+    """Base exporter: `columns`, each declared once; yields the header then one row per record.
+
+    Rows are read as plain values (what the columns read, through values(): no model
+    instance per row) in chunks through one server-side cursor. For each chunk, the names of
+    every relation a column lists are read in one query (the links joined to their public
+    targets' names), and each record gets a plain list of names. That keeps a million-row
+    export cheap in memory and in time.
     """
 
     #: The download's file name, without extension.
     name = "export"
-    columns: tuple[str, ...] = ()
-    #: The values a row is built from, as values() names them; "pk" is always read.
-    fields: tuple[str, ...] = ()
-    #: {record key to set: many-to-many or reverse relation whose names the rows show}.
-    many: dict[str, str] = {}
+    #: {column name: Column}, in the order of the download's columns.
+    columns: dict[str, Column] = {}
 
     def __init__(self, request):
         self.request = request
+        self.cells = [column.bind(self) for column in self.columns.values()]
+        #: The values a row is built from, as values() names them; "pk" is always read.
+        self.fields = list(dict.fromkeys(p for c in self.columns.values() for p in c.reads))
+        #: {record key to set: relation whose names the rows show}.
+        self.many = {c.key: c.many for c in self.columns.values() if c.many}
 
     def prepare(self, queryset):
-        """Return `queryset` with any annotation a row needs (named in `fields`)."""
+        """Return `queryset` with any annotation a column reads."""
         return queryset
 
     def extend(self, records):
-        """Add to a chunk of records what their rows need beyond `many` (a query or two)."""
+        """Add to a chunk of records what their rows need beyond the names (a query or two)."""
 
     def row(self, record):
-        """Return the cells of one record (a dict), in `columns` order (lists for many)."""
-        raise NotImplementedError
+        """Return the cells of one record (a dict), in the order of `columns`."""
+        return [cell(record) for cell in self.cells]
 
     def iterate_list(self, queryset):
         """Yield the header, then a row per record, reading `queryset` in chunks."""
@@ -304,23 +399,95 @@ def _json_chunks(chunks, meta):
     yield "\n]}\n"
 
 
-def export_response(exporter, queryset, fmt, *, filename="", bom=False, meta=None):
-    """Return a streamed CSV or JSON response with every row of `queryset`.
+class Format:
+    """A download format of the lists: its `format=` value, label, content type, and how it
+    writes the rows of an exporter. FORMATS lists them all; a list offers those its exporter
+    can write (`offered`)."""
 
-    `filename` (without extension) names the download (default: the exporter's name); `bom`
-    starts a CSV with a byte order mark; `meta` is what a JSON object says before its results.
-    """
-    chunks = exporter.iterate_chunks(queryset)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            _csv_lines(chunks, bom=bom), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            _json_chunks(chunks, meta or {}), content_type="application/json; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename or exporter.name}.{fmt}"'
-    return response
+    name = ""
+    label = ""
+    content_type = ""
+    #: Parameters the list page's link adds (a CSV for a spreadsheet asks for a BOM).
+    link_params: dict = {}
+
+    def offered(self, exporter_class):
+        return True
+
+    def chunks(self, exporter, queryset, *, bom, meta):
+        """Yield the text of the download, a chunk at a time."""
+        raise NotImplementedError
+
+    def response(self, exporter, queryset, *, filename="", bom=False, meta=None):
+        """Return the streamed download of every row of `queryset`, named `filename`."""
+        body = self.chunks(exporter, queryset, bom=bom, meta=meta or {})
+        response = StreamingHttpResponse(body, content_type=self.content_type)
+        name = f"{filename or exporter.name}.{self.name}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class Csv(Format):
+    name, label, content_type = "csv", "CSV", "text/csv; charset=utf-8"
+    link_params = {"bom": 1}
+
+    def chunks(self, exporter, queryset, *, bom, meta):
+        return _csv_lines(exporter.iterate_chunks(queryset), bom=bom)
+
+
+class Json(Format):
+    name, label, content_type = "json", "JSON", "application/json; charset=utf-8"
+
+    def chunks(self, exporter, queryset, *, bom, meta):
+        return _json_chunks(exporter.iterate_chunks(queryset), meta)
+
+
+class Citations(Format):
+    """A bibliography of the rows, for lists whose exporter makes each row a citation (CSL
+    item: `citation_items`); `writer` (a dotted path) writes a batch of items as text."""
+
+    #: Items written at a time.
+    batch = 500
+
+    def __init__(self, name, label, content_type, writer):
+        self.name, self.label, self.content_type, self.writer = name, label, content_type, writer
+
+    def offered(self, exporter_class):
+        return hasattr(exporter_class, "citation_items")
+
+    def chunks(self, exporter, queryset, *, bom, meta):
+        write = import_string(self.writer)
+        batch = []
+        for item in exporter.citation_items(queryset):
+            batch.append(item)
+            if len(batch) == self.batch:
+                yield write(batch)
+                batch = []
+        if batch:
+            yield write(batch)
+
+
+#: Every download format, in the order the lists offer them.
+FORMATS = {
+    fmt.name: fmt
+    for fmt in (
+        Csv(),
+        Json(),
+        Citations(
+            "bib", "BibTeX", "application/x-bibtex; charset=utf-8", "sources.citations.bibtex"
+        ),
+        Citations(
+            "ris",
+            "RIS",
+            "application/x-research-info-systems; charset=utf-8",
+            "sources.citations.ris",
+        ),
+    )
+}
+
+
+def formats_of(exporter_class):
+    """Return {name: Format} of the formats a list with `exporter_class` offers."""
+    return {name: fmt for name, fmt in FORMATS.items() if fmt.offered(exporter_class)}
 
 
 def error_response(message, errors=None, status=400):

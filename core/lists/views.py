@@ -17,12 +17,11 @@ from django_filters.views import FilterView
 
 from core import search
 from core.lists.downloads import bounded, refused_lately, take_slot
-from core.lists.exports import error_response, export_response
+from core.lists.exports import error_response, formats_of
 from core.lists.fields import Named
 from core.lists.paging import ListPaginator
 from core.lists.tally import digest, tally, total, warm_counts
 
-FORMATS = ("html", "csv", "json")
 #: Parameters that are not filters: they never show as chips or facets.
 CONTROL_PARAMS = ("page", "format", "sort", "bom")
 #: The longest download file name built from the filters (without its extension).
@@ -98,8 +97,6 @@ class FilteredListView(FilterView):
     title = ""
     #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page.
     api_view_name = ""
-    #: Further download formats, {format: label}, answered by `extra_export`.
-    extra_formats: dict[str, str] = {}
 
     def get_queryset(self):
         """Return every public row the list may show."""
@@ -119,8 +116,9 @@ class FilteredListView(FilterView):
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format", "").strip().lower() or "html"
-        if fmt not in FORMATS and fmt not in self.extra_formats:
-            known = " or ".join(f"format={name}" for name in (*FORMATS[1:], *self.extra_formats))
+        formats = formats_of(self.exporter_class)
+        if fmt != "html" and fmt not in formats:
+            known = " or ".join(f"format={name}" for name in formats)
             return error_response(f"Unknown format “{fmt[:20]}”: use {known} (or leave it out).")
         if fmt == "html" and any(value.strip() == "" for value in request.GET.values()):
             # A submitted form sends empty fields; keep shareable URLs short and clean.
@@ -147,8 +145,6 @@ class FilteredListView(FilterView):
             if refusal is not None:
                 return refusal
             rows = self.filterset.ordered(filtered, rank=self.can_rank(rows_total))
-            if fmt in self.extra_formats:
-                return bounded(self.extra_export(rows, fmt), release)
             meta = {}
             if fmt == "json":
                 # Read before the rows: a program learns how many rows follow, and from where.
@@ -158,10 +154,9 @@ class FilteredListView(FilterView):
                     "filters": self.active_filters(),
                     "api": request.build_absolute_uri(api) if api else None,
                 }
-            response = export_response(
+            response = formats[fmt].response(
                 self.exporter_class(request),
                 rows,
-                fmt,
                 filename=self.export_filename(),
                 bom=bom == "1",
                 meta=meta,
@@ -231,10 +226,6 @@ class FilteredListView(FilterView):
                 parts.append(value if name.startswith("year") else f"{name}-{value}")
         name = slugify("-".join(parts))[:FILENAME_LIMIT].strip("-")
         return name or self.exporter_class.name
-
-    def extra_export(self, rows, fmt):
-        """Return the download of `rows` (filtered and ordered) in one of `extra_formats`."""
-        raise NotImplementedError
 
     def get_api_link(self):
         """Return the API's twin of this list with the same filters ('' if there is none).
@@ -332,11 +323,8 @@ class FilteredListView(FilterView):
             # The page's CSV link asks for a byte order mark, so that Excel opens it as UTF-8;
             # a program building its own URL gets plain UTF-8 (its first column name intact).
             export_links=[
-                ("CSV", query_url(params, format="csv", bom=1)),
-                *(
-                    (label, query_url(params, format=fmt))
-                    for fmt, label in (("json", "JSON"), *self.extra_formats.items())
-                ),
+                (fmt.label, query_url(params, format=fmt.name, **fmt.link_params))
+                for fmt in formats_of(self.exporter_class).values()
             ],
             api_link=self.get_api_link(),
             search_text=query,

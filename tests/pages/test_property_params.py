@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from actors.filters import ActorFilterSet
 from claims.filters import ClaimFilterSet
+from core.lists.exports import FORMATS as DOWNLOADS
+from core.lists.exports import ListExporter
 from core.lists.filters import SearchFilter, ValueFilter
-from core.lists.views import FORMATS
 from sources.filters import SourceFilterSet
 from tests import factories
 from tests.pages.test_views import body_of
@@ -29,6 +30,8 @@ from visits.filters import IssueFilterSet, VisitFilterSet
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("PARAMS_EXAMPLES", "25"))
+#: What every list answers: its page, and the downloads every exporter can write.
+FORMATS = ("html", *(name for name, fmt in DOWNLOADS.items() if fmt.offered(ListExporter)))
 
 FILTERSETS = {
     "/visits/": VisitFilterSet,
