@@ -80,7 +80,7 @@ def fill(visits, claims, sources):
     manage("collectstatic", "--noinput", "-v0")
     if not SourceDocument.objects.filter(external_id__startswith="seed:").exists():
         manage("load_seed", "-v0")
-    if not Visit.objects.filter(external_id__startswith="hsg-").exists():
+    if not Visit.objects.exclude(dataset="").exists():
         manage("import_history_state_gov", "-v0")
     missing = {
         "visits": visits - Visit.objects.count(),

@@ -188,6 +188,15 @@ class ImportedRecord(models.Model):
         editable=False,
         help_text="Identifier in an imported dataset (e.g. “hsg-visit:2991”), for re-import.",
     )
+    dataset = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        db_index=True,
+        editable=False,
+        help_text="The official dataset the record was imported from (e.g. “history.state.gov”); "
+        "empty for the curators' own records from articles.",
+    )
 
     class Meta:
         abstract = True

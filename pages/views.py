@@ -188,7 +188,7 @@ class HomeView(TemplateView):
             Visit.objects.published()
             .filter(sources__in=datasets)
             .annotate(
-                dataset=F("sources"),
+                dataset_source=F("sources"),
                 position=Window(
                     RowNumber(),
                     partition_by=F("sources"),
@@ -197,11 +197,11 @@ class HomeView(TemplateView):
             )
             .filter(position__lte=HOME_RECORDS)
             .only("title", "slug", "start_date", "end_date", "date_precision")
-            .order_by("dataset", "position")
+            .order_by("dataset_source", "position")
         )
         by_dataset = {}
         for visit in latest if datasets else ():
-            by_dataset.setdefault(visit.dataset, []).append(visit)
+            by_dataset.setdefault(visit.dataset_source, []).append(visit)
         return [OfficialDataset(source, by_dataset.get(source.pk, [])) for source in datasets]
 
 

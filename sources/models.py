@@ -96,6 +96,15 @@ class SourceDocument(CuratedModel):
     external_id = models.CharField(
         max_length=100, null=True, blank=True, unique=True, editable=False
     )
+    dataset = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        db_index=True,
+        editable=False,
+        help_text="The official dataset the record was imported from (e.g. “history.state.gov”); "
+        "empty for the curators' own records from articles.",
+    )
 
     objects = SourceDocumentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["raw_text", "search_vector"])

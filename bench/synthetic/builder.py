@@ -208,6 +208,7 @@ class SyntheticBuilder:
             "summary",
             "import_checksum",
             "external_modified",
+            "dataset",
             "is_public",
             *self.CURATED_COLUMNS,
         )
@@ -245,6 +246,7 @@ class SyntheticBuilder:
                         precision,
                         self.rng.choice(kinds),
                         f"{leader} travelled to {city} for talks.",
+                        "",
                         "",
                         "",
                         public,
@@ -316,6 +318,7 @@ class SyntheticBuilder:
             "raw_text",
             "body",
             "checksum",
+            "dataset",
             *self.CURATED_COLUMNS,
         )
         for start, size in self._chunks(self.source_total):
@@ -346,6 +349,7 @@ class SyntheticBuilder:
                         "",
                         body,
                         checksum,
+                        "",
                         *curated,
                     )
                 )
@@ -376,6 +380,7 @@ class SyntheticBuilder:
             "status_note",
             "import_checksum",
             "external_modified",
+            "dataset",
             "is_public",
             "source_date",
             *self.CURATED_COLUMNS,
@@ -407,6 +412,7 @@ class SyntheticBuilder:
                         speaker_id,
                         visit_id,
                         status,
+                        "",
                         "",
                         "",
                         "",

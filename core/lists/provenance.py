@@ -10,17 +10,10 @@ RECORD_CHOICES = (
 )
 
 
-#: The external ids of rows imported from official datasets (the Office of the Historian
-#: importer's "hsg-visit:2933", "hsg-dataset:visits"); the seed's own ids ("seed:…") are not.
-OFFICIAL_ID_PREFIXES = ("hsg-",)
-
-
 def official_q():
-    """Return a Q for rows imported from an official dataset."""
-    query = Q()
-    for prefix in OFFICIAL_ID_PREFIXES:
-        query |= Q(external_id__startswith=prefix)
-    return query
+    """Return a Q for rows imported from an official dataset: an importer names its dataset
+    in the row's `dataset` (the seed's own rows, and the curators', name none)."""
+    return ~Q(dataset="")
 
 
 def record_q(model, value):

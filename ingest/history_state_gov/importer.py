@@ -28,6 +28,7 @@ from core import anchors
 from core.status import PublicationStatus
 from core.text import normalise
 from ingest.history_state_gov.records import (
+    DATASET,
     DATASETS,
     LICENCE,
     PUBLISHER,
@@ -196,6 +197,7 @@ class HistoryStateGovImport:
                 language="en",
                 body=body,
                 external_id=external_id,
+                dataset=DATASET,
                 publication_status=PublicationStatus.PUBLISHED,
             )
             self.result.totals["sources created"] += 1
@@ -329,7 +331,7 @@ class HistoryStateGovImport:
                 self.result.problems.append(Problem(record.file, record.record_id, message))
                 continue
             if claim is None:
-                claim = Claim(source=source, external_id=record.external_id)
+                claim = Claim(source=source, external_id=record.external_id, dataset=DATASET)
                 created.append(claim)
             else:
                 claim.version += 1

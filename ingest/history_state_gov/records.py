@@ -34,6 +34,8 @@ _SLUG = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 PUBLISHER = "Office of the Historian, U.S. Department of State"
 LICENCE = "Public domain (CC0 1.0)"
+#: The `dataset` of every row this importer writes: what makes it an official record.
+DATASET = "history.state.gov"
 BASE_URL = "https://history.state.gov/departmenthistory"
 
 

@@ -13,7 +13,7 @@ from actors.names import split_people
 from core.dates import DatePrecision
 from core.status import PublicationStatus
 from core.text import fingerprint
-from ingest.history_state_gov.records import DATASETS, VISITS
+from ingest.history_state_gov.records import DATASET, DATASETS, VISITS
 from visits.models import Participation, ParticipationRole, Visit
 
 VISIT_FIELDS = [
@@ -149,6 +149,7 @@ class VisitWriter:
         values = self.values_of(record, people)
         visit = Visit(
             external_id=record.external_id,
+            dataset=DATASET,
             slug=self._slug(record),
             **values,
             **record_values(record),

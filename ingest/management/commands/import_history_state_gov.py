@@ -9,6 +9,7 @@ from claims.models import Claim
 from core.db import analyze
 from ingest.history_state_gov import DATA_DIR, HistoryStateGovImport
 from ingest.history_state_gov.kinds import kind_coverage
+from ingest.history_state_gov.records import DATASET
 from sources.models import SourceDocument
 from visits.models import Participation, Visit
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{stats.label}: {stats.records:,} records — {stats.line()}")
         others = ", ".join(f"{key} {value:,}" for key, value in sorted(result.totals.items()))
         self.stdout.write(others or "no actors, roles, sources or claims changed")
-        imported = Visit.objects.filter(external_id__startswith="hsg-")
+        imported = Visit.objects.filter(dataset=DATASET)
         named, read = kind_coverage(imported.values_list("record_text", "kind").iterator())
         if named:
             self.stdout.write(
