@@ -32,6 +32,7 @@ class ActorListView(FilteredListView):
     filterset_class = ActorFilterSet
     api_view_name = "api:actor-list"
     exporter_class = ActorExporter
+    url_name = "actors:list"
     title = "Actors"
     headline_field = "description"
 

@@ -20,6 +20,7 @@ class ClaimListView(FilteredListView):
     filterset_class = ClaimFilterSet
     api_view_name = "api:claim-list"
     exporter_class = ClaimExporter
+    url_name = "claims:list"
     title = "Claims"
     headline_field = "quote"
 

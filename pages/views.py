@@ -11,29 +11,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from actors.filters import ActorFilterSet
 from actors.models import Actor
-from claims.filters import ClaimFilterSet
+from actors.views import ActorListView
 from claims.models import Claim
+from claims.views import ClaimListView
 from core import chartdata, search
 from core.charts import stacked_bar_chart
 from core.lists.provenance import record_q
 from core.lists.tally import digest, total
-from sources.filters import SourceFilterSet
 from sources.models import SourceDocument, SourceKind
-from visits.filters import VisitFilterSet
+from sources.views import SourceListView
 from visits.models import Issue, Visit
+from visits.views import IssueListView, VisitListView
 
 #: Results shown per kind of record on the search page (the rest are one click away).
 SEARCH_ROWS = 8
 #: The order of a section with too many matches to rank: (what the page says, ordering).
-NEWEST = {
-    "visits": ("the latest", ("-start_date", "-pk")),
-    "claims": ("from the newest sources", ("-source_date", "-pk")),
-    "sources": ("the newest", ("-published_date", "-pk")),
-    "actors": ("A–Z", ("name", "pk")),
-    "issues": ("A–Z", ("name", "pk")),
-}
 MAX_QUERY_LENGTH = 200
 
 
@@ -222,17 +215,20 @@ class SearchSection:
         return f"{self.count:,}"
 
 
-def _section(
-    key, title, viewname, queryset, query, fallback_fields, headline_field, prepare, version
-):
-    """Return a SearchSection: the exact count and the best rows, headlines for those only.
+def _section(list_view, query, version):
+    """Return a SearchSection of the list `list_view` (a FilteredListView): the exact count and
+    the best rows, headlines for those only.
 
-    The count is kept up to date as the data changes (tally.total). Matches are ranked when
-    there are at most RANK_LIMIT of them; more are shown in the list's own order (newest
-    first) rather than ranked one by one.
+    The list says what the section is: its title, rows, searched fields, headline and the
+    order of its rows. The count is kept up to date as the data changes (tally.total).
+    Matches are ranked when there are at most RANK_LIMIT of them; more are shown in the
+    list's default order rather than ranked one by one.
     """
-    matches = search.filter_queryset(queryset, query, fallback_fields)
-
+    view = list_view()
+    filterset = list_view.filterset_class
+    queryset = view.get_queryset()
+    key = list_view.exporter_class.name
+    matches = search.filter_queryset(queryset, query, filterset.base_filters["q"].fallback_fields)
     count = total(
         f"search:{key}:{digest(query)}",
         matches,
@@ -244,17 +240,18 @@ def _section(
     if rankable and search.ranks(queryset):
         ordered = search.order_by_rank(matches, query)
     else:
-        ordered = matches.order_by(*NEWEST[key][1]) if key in NEWEST else matches
-        order_note = NEWEST[key][0] if not rankable and key in NEWEST else ""
-    rows = list(prepare(ordered)[:SEARCH_ROWS])
-    if headline_field:
-        search.attach_headlines(rows, query, headline_field)
-    list_url = f"{reverse(viewname)}?{urlencode({'q': query})}"
-    return SearchSection(key, title, list_url, count, rows, order_note)
+        label, ordering = filterset.base_filters["sort"].options[filterset.default_sort]
+        ordered = matches.order_by(*ordering)
+        order_note = "" if rankable else f"shown {label[0].lower()}{label[1:]}"
+    rows = list(view.prepare(ordered)[:SEARCH_ROWS])
+    if list_view.headline_field:
+        search.attach_headlines(rows, query, list_view.headline_field)
+    list_url = f"{reverse(list_view.url_name)}?{urlencode({'q': query})}"
+    return SearchSection(key, list_view.title, list_url, count, rows, order_note)
 
 
-def _fields(filterset_class):
-    return filterset_class.base_filters["q"].fallback_fields
+#: The lists the search page searches, in the order it shows them.
+SEARCHED = (VisitListView, ClaimListView, SourceListView, ActorListView, IssueListView)
 
 
 class SearchView(TemplateView):
@@ -268,73 +265,8 @@ class SearchView(TemplateView):
         text = "".join(char for char in self.request.GET.get("q", "") if char.isprintable())
         query = " ".join(text.split())[:MAX_QUERY_LENGTH]
         context["syntax_examples"] = search.SYNTAX_EXAMPLES
-        sections = []
         version = getattr(self.request, "data_version", None)
-        if query:
-
-            def for_list(queryset):
-                return queryset.for_list()
-
-            def as_is(queryset):
-                return queryset.only("name", "slug", "description")
-
-            sections = [
-                _section(
-                    "visits",
-                    "Visits",
-                    "visits:list",
-                    Visit.objects.published(),
-                    query,
-                    _fields(VisitFilterSet),
-                    "summary",
-                    for_list,
-                    version,
-                ),
-                _section(
-                    "claims",
-                    "Claims",
-                    "claims:list",
-                    Claim.objects.published(),
-                    query,
-                    _fields(ClaimFilterSet),
-                    "quote",
-                    for_list,
-                    version,
-                ),
-                _section(
-                    "sources",
-                    "Sources",
-                    "sources:list",
-                    SourceDocument.objects.published(),
-                    query,
-                    _fields(SourceFilterSet),
-                    "body",
-                    for_list,
-                    version,
-                ),
-                _section(
-                    "actors",
-                    "Actors",
-                    "actors:list",
-                    Actor.objects.published(),
-                    query,
-                    _fields(ActorFilterSet),
-                    "",
-                    for_list,
-                    version,
-                ),
-                _section(
-                    "issues",
-                    "Issues",
-                    "visits:issue-list",
-                    Issue.objects.published(),
-                    query,
-                    ("name", "description", "keywords"),
-                    "",
-                    as_is,
-                    version,
-                ),
-            ]
+        sections = [_section(view, query, version) for view in SEARCHED] if query else []
         total = sum(section.count for section in sections)
         context.update(query=query, sections=sections, total=total, total_label=f"{total:,}")
         return context

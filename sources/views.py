@@ -28,6 +28,7 @@ class SourceListView(FilteredListView):
     filterset_class = SourceFilterSet
     api_view_name = "api:source-list"
     exporter_class = SourceExporter
+    url_name = "sources:list"
     title = "Sources"
     headline_field = "body"
 

@@ -31,6 +31,7 @@ class VisitListView(FilteredListView):
     filterset_class = VisitFilterSet
     api_view_name = "api:visit-list"
     exporter_class = VisitExporter
+    url_name = "visits:list"
     title = "Visits"
     headline_field = "summary"
 
@@ -152,6 +153,7 @@ class IssueListView(FilteredListView):
     filterset_class = IssueFilterSet
     api_view_name = "api:issue-list"
     exporter_class = IssueExporter
+    url_name = "visits:issue-list"
     title = "Issues"
     paginate_by = 100
 

@@ -95,6 +95,8 @@ class FilteredListView(FilterView):
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
     title = ""
+    #: The list's URL name ("visits:list"): the search page links to it.
+    url_name = ""
     #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page.
     api_view_name = ""
 
