@@ -22,8 +22,11 @@ from core.lists.fields import Named
 from core.lists.paging import ListPaginator
 from core.lists.tally import digest, tally, total, warm_counts
 
+#: Parameters of a page and a download of the list, not of its rows: never a hidden filter
+#: input, never carried to the API's twin.
+PAGE_PARAMS = ("page", "format", "bom")
 #: Parameters that are not filters: they never show as chips or facets.
-CONTROL_PARAMS = ("page", "format", "sort", "bom")
+CONTROL_PARAMS = (*PAGE_PARAMS, "sort")
 #: The longest download file name built from the filters (without its extension).
 FILENAME_LIMIT = 80
 
@@ -240,7 +243,7 @@ class FilteredListView(FilterView):
         params = self.request.GET.copy()
         if params.get("sort") == "relevance":
             del params["sort"]
-        query = query_url(params, drop=("page", "format", "bom"))
+        query = query_url(params, drop=PAGE_PARAMS)
         return reverse(self.api_view_name) + (query if query != "?" else "")
 
     @staticmethod
@@ -309,7 +312,7 @@ class FilteredListView(FilterView):
             hidden_params=[
                 (name, value)
                 for name in params
-                if name not in visible and name not in ("page", "format", "bom")
+                if name not in visible and name not in PAGE_PARAMS
                 for value in _values(params, name)
             ],
             object_list=objects,
