@@ -8,6 +8,7 @@ import datetime
 import math
 from collections import defaultdict
 
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -98,133 +99,78 @@ def stacked_bar_chart(
     bar_w = max(1.0, slot * 0.78)
     baseline = MARGIN_TOP + plot_h
 
-    parts = []
+    ticks = []
     for value in range(0, top + 1, step):
         y = baseline - plot_h * value / top
-        label = f"{value:,}"
-        parts.append(
-            format_html(
-                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-                MARGIN_LEFT,
-                WIDTH - MARGIN_RIGHT,
-                f"{y:.1f}",
-                f"{y:.1f}",
-                MARGIN_LEFT - 8,
-                f"{y + 5:.1f}",
-                label,
-            )
-        )
+        ticks.append({"y": f"{y:.1f}", "text_y": f"{y + 5:.1f}", "label": f"{value:,}"})
     label_every = max(1, math.ceil(48 / slot))
+    drawn = []
     for index, year in enumerate(years):
         x = MARGIN_LEFT + index * slot + (slot - bar_w) / 2
         y = baseline
         share = items[year] / totals[year] if totals[year] else 0
+        bars = []
         for label, colour in series:
             count = counts[year].get(label, 0)
             if not count:
                 continue
             height = plot_h * count * share / top
             y -= height
-            text = f"{count} of {_plural(items[year], unit)}" if distinct else _plural(count, unit)
-            bar = format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
-                "<title>{} · {}: {}</title></rect>",
-                f"{x:.1f}",
-                f"{y:.1f}",
-                f"{bar_w:.1f}",
-                f"{height:.1f}",
-                colour,
-                year,
-                label,
-                text,
+            bars.append(
+                {
+                    "x": f"{x:.1f}",
+                    "y": f"{y:.1f}",
+                    "width": f"{bar_w:.1f}",
+                    "height": f"{height:.1f}",
+                    "colour": colour,
+                    "label": label,
+                    "text": (
+                        f"{count} of {_plural(items[year], unit)}"
+                        if distinct
+                        else _plural(count, unit)
+                    ),
+                    "url": link(year, label) if link else "",
+                }
             )
-            url = link(year, label) if link else ""
-            if url:
-                bar = format_html(
-                    '<a href="{}" aria-label="{} · {}: {}">{}</a>', url, year, label, text, bar
-                )
-            parts.append(bar)
-        if (year - first) % label_every == 0:
-            parts.append(
-                format_html(
-                    '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
-                    f"{x + bar_w / 2:.1f}",
-                    baseline + 22,
-                    year,
-                )
-            )
+        labelled = (year - first) % label_every == 0
+        drawn.append(
+            {"year": year, "bars": bars, "label_x": f"{x + bar_w / 2:.1f}" if labelled else ""}
+        )
     busiest = max(years, key=lambda year: items[year])
     description = (
         f"{unit[1].capitalize()} per year from {first} to {last}, stacked by "
         f"{', '.join(label for label, _ in series)}. "
         f"Busiest year: {busiest} ({_plural(items[busiest], unit)})."
     )
-    svg = format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
-        'preserveAspectRatio="xMidYMid meet">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<line class="axis" x1="{}" x2="{}" y1="{}" y2="{}"/>{}</svg>',
-        WIDTH,
-        HEIGHT,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        description,
-        MARGIN_LEFT,
-        WIDTH - MARGIN_RIGHT,
-        baseline,
-        baseline,
-        mark_safe("".join(parts)),  # noqa: S308 - every part is built with format_html
-    )
-    legend = format_html_join(
-        "",
-        '<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">'
-        '<rect width="12" height="12" rx="2" fill="{}"/></svg>{}</li>',
-        ((colour, label) for label, colour in series),
-    )
-    return format_html(
-        '<figure class="chart-figure" aria-labelledby="{}-caption">'
-        '<div class="chart-scroll" tabindex="0" role="region" aria-label="Chart">{}</div>'
-        '<figcaption id="{}-caption"><strong>{}</strong> {}'
-        '<ul class="legend">{}</ul></figcaption>{}</figure>',
-        chart_id,
-        svg,
-        chart_id,
-        title,
-        note,
-        legend,
-        _data_table(years, counts, series, items, unit),
-    )
-
-
-def _data_table(years, counts, series, totals, unit):
-    """Return the chart's numbers as a table inside a <details> (years with data only)."""
-    head = format_html_join("", '<th scope="col">{}</th>', ((label,) for label, _ in series))
-    body = format_html_join(
-        "",
-        '<tr><th scope="row">{}</th>{}<td>{}</td></tr>',
-        (
-            (
-                year,
-                format_html_join(
-                    "", "<td>{}</td>", ((counts[year].get(label, 0),) for label, _ in series)
-                ),
-                totals[year],
-            )
-            for year in reversed(years)
-            if totals[year]
-        ),
-    )
-    return format_html(
-        '<details class="chart-data"><summary>Show the numbers</summary>'
-        '<div class="table-scroll"><table><thead><tr><th scope="col">Year</th>{}'
-        '<th scope="col">All {}</th></tr></thead><tbody>{}</tbody></table></div></details>',
-        head,
-        unit[1],
-        body,
+    table = [
+        {
+            "year": year,
+            "counts": [counts[year].get(label, 0) for label, _ in series],
+            "total": items[year],
+        }
+        for year in reversed(years)
+        if items[year]
+    ]
+    return render_to_string(
+        "core/charts/stacked_bar.html",
+        {
+            "chart_id": chart_id,
+            "title": title,
+            "note": note,
+            "description": description,
+            "width": WIDTH,
+            "height": HEIGHT,
+            "left": MARGIN_LEFT,
+            "right": WIDTH - MARGIN_RIGHT,
+            "baseline": baseline,
+            "tick_x": MARGIN_LEFT - 8,
+            "ticks": ticks,
+            "years": drawn,
+            "year_label_y": baseline + 22,
+            "series": series,
+            "table": table,
+            "unit_plural": unit[1],
+        },
     )
 
 
