@@ -9,8 +9,6 @@ import math
 from collections import defaultdict
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 #: Distinguishable colours (Okabe–Ito) with enough contrast on white; greys for the rest.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B07800", "#4A90C2")
@@ -189,7 +187,7 @@ def timeline_chart(points, *, chart_id, title, legend=()):
     plot_w = WIDTH - 2 * MARGIN_RIGHT - 20
     lane_gap, lanes_max = 16, 6
     lane_ends = []
-    shapes = []
+    dots = []
     for point in sorted(points, key=lambda point: point["date"]):
         x = 20 + plot_w * (point["date"] - _year_start(first)).days / span_days
         lane = next(
@@ -203,69 +201,43 @@ def timeline_chart(points, *, chart_id, title, legend=()):
             else:
                 lane = min(range(len(lane_ends)), key=lambda index: lane_ends[index])
         lane_ends[lane] = x
-        y = 24 + lane * lane_gap
-        shapes.append(
-            format_html(
-                '<a href="{}" aria-label="{}"><circle class="{}" cx="{}" cy="{}" r="6">'
-                "<title>{}</title></circle></a>",
-                point["url"],
-                point["label"],
-                point.get("kind", ""),
-                f"{x:.1f}",
-                y,
-                point["label"],
-            )
+        dots.append(
+            {
+                "url": point["url"],
+                "label": point["label"],
+                "kind": point.get("kind", ""),
+                "x": f"{x:.1f}",
+                "y": 24 + lane * lane_gap,
+            }
         )
     height = 24 + max(1, len(lane_ends)) * lane_gap + 26
     axis_y = height - 26
     step = max(1, math.ceil((last - first) / 12))
-    ticks = format_html_join(
-        "",
-        '<line class="grid" x1="{0}" x2="{0}" y1="8" y2="{1}"/>'
-        '<text class="tick" x="{0}" y="{2}" text-anchor="middle">{3}</text>',
-        (
-            (
-                f"{20 + plot_w * (_year_start(year) - _year_start(first)).days / span_days:.1f}",
-                axis_y,
-                axis_y + 20,
-                year,
-            )
-            for year in range(first, last + 1, step)
-        ),
-    )
-    description = f"{len(points)} visits from {first} to {last - 1}; each dot links to its visit."
-    return format_html(
-        '<figure class="chart-figure timeline">'
-        '<div class="chart-scroll" tabindex="0" role="region" aria-label="Timeline">'
-        '<svg class="chart" viewBox="0 0 {} {}" role="group" aria-labelledby="{}-title {}-desc">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}'
-        '<line class="axis" x1="20" x2="{}" y1="{}" y2="{}"/>{}</svg></div>'
-        '<figcaption><strong>{}</strong> {}<ul class="legend">{}</ul></figcaption></figure>',
-        WIDTH,
-        height,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        description,
-        ticks,
-        20 + plot_w,
-        axis_y,
-        axis_y,
-        mark_safe("".join(shapes)),  # noqa: S308 - every shape is built with format_html
-        title,
-        description,
-        format_html_join(
-            "",
-            '<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">'
-            '<circle class="{}" cx="6" cy="6" r="5"/></svg>{}</li>',
-            (
-                (kind, label)
-                for kind, label in legend
-                if any(point.get("kind") == kind for point in points)
+    ticks = [
+        {
+            "x": f"{20 + plot_w * (_year_start(year) - _year_start(first)).days / span_days:.1f}",
+            "year": year,
+        }
+        for year in range(first, last + 1, step)
+    ]
+    kinds = {point.get("kind") for point in points}
+    return render_to_string(
+        "core/charts/timeline.html",
+        {
+            "chart_id": chart_id,
+            "title": title,
+            "description": (
+                f"{len(points)} visits from {first} to {last - 1}; each dot links to its visit."
             ),
-        ),
+            "width": WIDTH,
+            "height": height,
+            "right": 20 + plot_w,
+            "axis_y": axis_y,
+            "tick_y": axis_y + 20,
+            "ticks": ticks,
+            "dots": dots,
+            "legend": [(kind, label) for kind, label in legend if kind in kinds],
+        },
     )
 
 
