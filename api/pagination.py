@@ -1,6 +1,7 @@
 """Cursor pagination: each page continues from the last row of the one before (keyset).
 
-A list's order is a sort column and the primary key (`("-source_date", "-pk")`); a cursor holds
+A list's order is a sort column (its own, or a related row's: "visit__start_date") and the
+primary key (`("-source_date", "-pk")`); a cursor holds
 the sort key and that last row's two values. The next page is the rows strictly after them in
 that order, which an index on (column, id) finds directly: page 40,000 of the claims costs what
 page 1 does, and rows added or removed meanwhile neither repeat nor skip a row.
@@ -18,6 +19,8 @@ from django.db.models import BooleanField, F, Func, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+
+from core.lists.fields import related_model
 
 
 def encode_cursor(payload):
@@ -43,6 +46,19 @@ def decode_cursor(cursor):
         and 0 < pk < 2**63
     )
     return payload if valid else None
+
+
+def column_field(model, path):
+    """Return the model field at the end of `path` ("start_date", or a related row's column:
+    "visit__start_date")."""
+    *through, name = path.split("__")
+    if through:
+        model = related_model(model, "__".join(through))
+    return model._meta.get_field(name)
+
+
+#: The name a page's rows carry their sort value under, when it is a related row's column.
+SORT_VALUE = "keyset_sort_value"
 
 
 def _is_text(value):
@@ -84,7 +100,7 @@ def after(queryset, ordering, value, pk):
             rest |= Q(**{f"{name}__isnull": False})
         return queryset.filter(rest)
     # The value as the database stores it (a date as SQLite's text, say).
-    stored = queryset.model._meta.get_field(name).get_db_prep_value(value, connection)
+    stored = column_field(queryset.model, name).get_db_prep_value(value, connection)
     beyond = RowBeyond(F(name), F("pk"), (stored, pk), descending=descending)
     if nulls_after:
         return queryset.filter(Q(beyond) | Q(**{f"{name}__isnull": True}))
@@ -128,7 +144,10 @@ class KeysetPagination(BasePagination):
         self.sort_key, self.ordering = view.get_ordering()
         self.filter_names = set(view.filterset_class.base_filters)
         column = self.ordering[0].lstrip("-")
-        self.column = column
+        # A related row's column is read with each row (annotated), not a query per row.
+        self.value_name = SORT_VALUE if "__" in column else column
+        if "__" in column:
+            queryset = queryset.annotate(**{SORT_VALUE: F(column)})
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
             payload = decode_cursor(cursor)
@@ -139,7 +158,7 @@ class KeysetPagination(BasePagination):
                 raise ValidationError(
                     {"cursor": ["This cursor belongs to another order: keep the same `sort`."]}
                 )
-            field = queryset.model._meta.get_field(column)
+            field = column_field(queryset.model, column)
             try:
                 value = None if value is None else field.to_python(value)
             except DjangoValidationError:
@@ -172,7 +191,7 @@ class KeysetPagination(BasePagination):
     def next_cursor(self):
         if not self.has_next:
             return None
-        value = getattr(self.last, self.column)
+        value = getattr(self.last, self.value_name)
         if value is not None and not isinstance(value, str):
             value = value.isoformat()
         return encode_cursor([self.sort_key, value, self.last.pk])
