@@ -51,7 +51,9 @@ class Edge:
     Direct (`column`): the changed row's `column` holds the id of the target row it moves (the
     target's own id, a link's owner, a child's foreign key), before and after the change.
     Linked (`link` = (table, key, value)): the target rows are the `value`s of the rows of
-    `table` whose `key` is the changed row's id (a visit's claims, a source's visits).
+    `table` whose `key` is the changed row's id (a visit's claims, a source's visits), or its
+    `source_key` column: a link row of a parent's many-to-many (a visit's issue, for the
+    visit's participations), whose every insert and delete counts too.
     On UPDATE, only a change to one of the `when` columns counts (none: any change).
     """
 
@@ -60,6 +62,7 @@ class Edge:
     column: str = ""
     link: tuple = ()
     when: tuple = ()
+    source_key: str = ""
 
 
 def filtersets():
@@ -181,6 +184,13 @@ def edges_for(model, path):
         if len(parts) > 2:
             raise ImproperlyConfigured(f"{path!r}: paths reach at most one table beyond a parent")
         parent = field.related_model
+        beyond = parent._meta.get_field(parts[1])
+        if beyond.many_to_many:  # a parent's links (a visit's issues, for its participations)
+            through, parent_column, _other = _link_columns(beyond)
+            edges.append(
+                Edge(table, through, link=(table, field.column, pk), source_key=parent_column)
+            )
+            return edges
         edges.append(
             Edge(
                 table,
@@ -219,8 +229,8 @@ def _name(*parts):
     return name
 
 
-def install(using="default"):
-    """(Re)install the count triggers on every table the lists read."""
+def install(using="default", edges=None):
+    """(Re)install the count triggers on every table the lists read (`edges`: all_edges())."""
     from core import dataversion
 
     connection = connections[using]
@@ -228,12 +238,13 @@ def install(using="default"):
         existing = set(connection.introspection.table_names(cursor))
     if LOG_TABLE not in existing:
         return
+    edges = all_edges() if edges is None else edges
     by_source = {}
-    for table in existing & {edge.source for edge in all_edges()}:
+    for table in existing & {edge.source for edge in edges}:
         model = _model_of(table)
         if model is None or model._meta.pk.column != "id":
             raise ImproperlyConfigured(f"{table}: a table the lists read needs an 'id' key")
-    for edge in all_edges():
+    for edge in edges:
         if edge.source in existing and edge.target in existing:
             by_source.setdefault(edge.source, []).append(edge)
     from core.models import CuratedModel
@@ -360,6 +371,16 @@ class _PostgreSQL:
     def rows(event, edge):
         """Return a SELECT of the block (`b`) of each target row `edge` says a statement moved."""
         pk = "id"  # every source table's key (install checks it)
+        if edge.link and edge.source_key:
+            link_table, key, value = edge.link
+            sides = {"INSERT": ("new_rows",), "DELETE": ("old_rows",)}.get(
+                event, ("old_rows", "new_rows")
+            )
+            keys = " UNION ".join(f"SELECT {edge.source_key} FROM {side}" for side in sides)
+            return (
+                f"SELECT l.{value} / {BUCKET_ROWS} AS b FROM {link_table} l "
+                f"WHERE l.{value} IS NOT NULL AND l.{key} IN ({keys})"
+            )
         if edge.link:
             if event != "UPDATE":
                 return ""  # a new parent has no rows below it yet; a deleted one took them along
@@ -438,6 +459,15 @@ class _SQLite:
         changed = "1"
         if event == "UPDATE" and edge.when:
             changed = _changed("OLD", "NEW", edge.when, "IS NOT")
+        if edge.link and edge.source_key:
+            link_table, key, value = edge.link
+            sides = {"INSERT": ("NEW",), "DELETE": ("OLD",)}.get(event, ("OLD", "NEW"))
+            return " ".join(
+                f"{insert}SELECT '{edge.target}', {value} / {BUCKET_ROWS}, count(*), "
+                f"{SQLITE_NOW} FROM {link_table} WHERE {key} = {side}.{edge.source_key} "
+                f"AND {value} IS NOT NULL GROUP BY 2;"
+                for side in sides
+            )
         if edge.link:
             if event != "UPDATE":
                 return ""

@@ -251,20 +251,32 @@ class RelationFacet(Facet):
 
 @dataclass
 class ManyFacet(Facet):
-    """Values of a many-to-many relation (`relation`, e.g. "issues"), by slug."""
+    """Values of a many-to-many relation (`relation`, e.g. "issues", or a related row's:
+    "visit__issues"), by slug."""
 
     relation: str = ""
 
     def target(self, model):
-        return model._meta.get_field(self.relation).related_model
+        return related_model(model, self.relation)
 
     def count_links(self, model, ids, totals):
         """Count the links of `ids` by block: a list of ids, or a subquery of them."""
+        if isinstance(ids, list) and not ids:
+            return {}
+        if "__" in self.relation:  # a related row's links: through the join to that row
+            lookup = "pk__any_of" if isinstance(ids, list) else "pk__in"
+            rows = (
+                model.objects.filter(**{lookup: ids})
+                .annotate(facet_block=block_of("pk"))
+                .values("facet_block", self.relation)
+                .annotate(n=Count("pk"))
+                .values_list("facet_block", self.relation, "n")
+                .order_by()
+            )
+            return _by_block(rows)
         relation = model._meta.get_field(self.relation)
         through = relation.remote_field.through
         owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        if isinstance(ids, list) and not ids:
-            return {}
         # Given the ids themselves, the planner reads these rows' links by index instead of
         # hashing the whole link table; only the top values are then named (and checked
         # public), rather than joining every linked row.

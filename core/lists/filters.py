@@ -165,12 +165,17 @@ class MatchedRelatedSlugFilter(MatchedFilterMixin, RelatedSlugFilter):
 def linked_to(model, relation, target_id):
     """Return an Exists() true for rows of `model` linked through `relation` to `target_id`.
 
-    An Exists subquery rather than a join keeps each row once without DISTINCT.
+    `relation` is a many-to-many of the row ("issues") or of a related row ("visit__issues":
+    the issues of a participation's visit). An Exists subquery rather than a join keeps each
+    row once without DISTINCT.
     """
-    field = model._meta.get_field(relation)
+    *path, name = relation.split("__")
+    owner_model = related_model(model, "__".join(path)) if path else model
+    field = owner_model._meta.get_field(name)
     through = field.remote_field.through
     owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    links = through.objects.filter(**{f"{owner}_id": OuterRef("pk"), f"{target}_id": target_id})
+    outer = OuterRef(f"{'__'.join(path)}_id" if path else "pk")
+    links = through.objects.filter(**{f"{owner}_id": outer, f"{target}_id": target_id})
     return Exists(links)
 
 

@@ -138,3 +138,31 @@ def test_a_run_of_commits_is_counted_ahead_a_few_times_at_the_latest_version(mon
     assert counted[-1] == 100
     assert len(counted) <= 10
     assert counted == sorted(counted)
+
+
+def test_a_parents_links_move_the_rows_below_it():
+    """A list of participations faceted by their visit's issues ("visit__issues"): a visit's
+    issue added or removed moves its participations' blocks, and no others."""
+    from visits.models import Participation
+
+    kashmir = factories.IssueFactory(slug="kashmir", name="Kashmir")
+    visit, other = factories.VisitFactory(), factories.VisitFactory()
+    near = factories.ParticipationFactory(visit=visit)
+    far = factories.ParticipationFactory(id=4 * BLOCK + 2, visit=visit)
+    factories.ParticipationFactory(id=6 * BLOCK + 1, visit=other)
+    table = Participation._meta.db_table
+    edges = buckets.edges_for(Participation, "visit__issues")
+    assert [(edge.source, edge.source_key) for edge in edges] == [
+        (Visit.issues.through._meta.db_table, "visit_id")
+    ]
+    try:
+        buckets.install(edges=[*buckets.all_edges(), *edges])
+        moved = {near.pk // BLOCK, far.pk // BLOCK}
+
+        for change in (lambda: visit.issues.add(kashmir), lambda: visit.issues.remove(kashmir)):
+            before = changes(table)
+            change()
+            after = changes(table)
+            assert {block for block in after if after[block] != before.get(block)} == moved
+    finally:
+        buckets.install()
