@@ -262,7 +262,9 @@ def approve(model_admin, request, change, as_proposer):
         locked = PendingChange.objects.select_for_update().get(pk=change.pk)
         if locked.status != ReviewStatus.PENDING:
             raise NotApproved([f"This change was {locked.get_status_display().lower()} already."])
-        obj = model.objects.select_for_update().get(pk=change.object_id)
+        obj = model.objects.select_for_update().filter(pk=change.object_id).first()
+        if obj is None:
+            raise NotApproved(["The record no longer exists: reject the change."])
         form, formsets = bound_forms(model_admin, as_proposer, obj, locked)
         if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):
             raise NotApproved(differences(model_admin, as_proposer, locked)[1] or ["Invalid."])

@@ -270,3 +270,19 @@ def test_a_public_records_rows_are_not_changed_past_review_on_their_own_pages(
     editor_session.post(url, {**form_data(editor_session.get(url)), "name": "Imran K."})
     alias.refresh_from_db()
     assert alias.name == "Imran K."
+
+
+def test_a_change_to_a_record_deleted_since_is_refused_with_a_message(
+    corpus, curator_session, editor_session
+):
+    edit(curator_session, corpus.claim, summary=NEW_SUMMARY)
+    change = PendingChange.objects.get()
+    Claim.objects.filter(pk=corpus.claim.pk).delete()
+
+    page = editor_session.get(review_page(change)).content.decode()
+    response = editor_session.post(review_page(change), {"_approve": "Approve"}, follow=True)
+
+    assert "The record no longer exists." in page
+    assert "Not approved: The record no longer exists" in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.PENDING
