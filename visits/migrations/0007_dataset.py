@@ -3,12 +3,6 @@
 from django.db import migrations, models
 
 
-def name_the_dataset(apps, schema_editor):
-    """Rows the Office of the Historian importer wrote (ids "hsg-…") name their dataset."""
-    rows = apps.get_model("visits", "Visit").objects.filter(external_id__startswith="hsg-")
-    rows.update(dataset="history.state.gov")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,5 +20,4 @@ class Migration(migrations.Migration):
             name='dataset',
             field=models.CharField(blank=True, db_index=True, default='', editable=False, help_text="The official dataset the record was imported from (e.g. “history.state.gov”); empty for the curators' own records from articles.", max_length=60),
         ),
-        migrations.RunPython(name_the_dataset, migrations.RunPython.noop),
     ]
