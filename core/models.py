@@ -164,7 +164,24 @@ def publish_permission(model_name, verbose_name_plural):
     return (f"publish_{model_name}", f"Can publish and unpublish {verbose_name_plural}")
 
 
-class ImportedRecord(models.Model):
+class FromDataset(models.Model):
+    """Abstract base of rows an official dataset may be the source of (core.lists.provenance)."""
+
+    dataset = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        db_index=True,
+        editable=False,
+        help_text="The official dataset the record was imported from (e.g. “history.state.gov”); "
+        "empty for the curators' own records from articles.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ImportedRecord(FromDataset):
     """Abstract base of rows an importer writes: provenance and what it last wrote."""
 
     import_checksum = models.CharField(
@@ -187,15 +204,6 @@ class ImportedRecord(models.Model):
         unique=True,
         editable=False,
         help_text="Identifier in an imported dataset (e.g. “hsg-visit:2991”), for re-import.",
-    )
-    dataset = models.CharField(
-        max_length=60,
-        blank=True,
-        default="",
-        db_index=True,
-        editable=False,
-        help_text="The official dataset the record was imported from (e.g. “history.state.gov”); "
-        "empty for the curators' own records from articles.",
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from core.models import CuratedModel, publish_permission
+from core.models import CuratedModel, FromDataset, publish_permission
 from core.text import normalise
 from sources.querysets import SourceDocumentQuerySet
 from sources.signals import body_changed
@@ -40,7 +40,7 @@ def body_checksum(body):
     return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
 
 
-class SourceDocument(CuratedModel):
+class SourceDocument(CuratedModel, FromDataset):
     """An article, brief, readout or dataset, kept as received and as cleaned text."""
 
     #: The kind of an imported dataset; every other kind is something curators read.
@@ -95,15 +95,6 @@ class SourceDocument(CuratedModel):
     )
     external_id = models.CharField(
         max_length=100, null=True, blank=True, unique=True, editable=False
-    )
-    dataset = models.CharField(
-        max_length=60,
-        blank=True,
-        default="",
-        db_index=True,
-        editable=False,
-        help_text="The official dataset the record was imported from (e.g. “history.state.gov”); "
-        "empty for the curators' own records from articles.",
     )
 
     objects = SourceDocumentQuerySet.as_manager()

@@ -63,8 +63,8 @@ def drafts(transactional_db):
     return visit
 
 
-def signed_in(browser, live_server, username):
-    context = browser.new_context(viewport=DESKTOP)
+def signed_in(browser, live_server, username, viewport=DESKTOP):
+    context = browser.new_context(viewport=viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/")

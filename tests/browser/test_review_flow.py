@@ -17,7 +17,7 @@ from claims.models import Claim
 from core.models import PendingChange, ReviewStatus
 from tests import factories
 from tests.browser.conftest import DESKTOP, SCREENSHOT_DIR
-from tests.browser.test_curator_flow import PASSWORD
+from tests.browser.test_curator_flow import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,18 +37,6 @@ def claim(transactional_db):
     return factories.ClaimFactory(
         source=source, quote="The talks covered trade and Afghanistan", summary=FIRST
     )
-
-
-def signed_in(browser, live_server, username, viewport):
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
 
 
 def shot(page, name):
