@@ -25,6 +25,7 @@ from core.admin_dates import DateHintMixin
 from core.admin_input import TolerantAutocompleteMixin, TolerantChangelistMixin
 from core.admin_review import ReviewMixin
 from core.lists.fields import related_model
+from core.publishing import has_publish_permission
 from core.status import PublicationStatus
 
 
@@ -89,12 +90,6 @@ PUBLISHED = PublicationStatus.PUBLISHED
 def noun(model, count):
     """Return the model's verbose name, plural unless `count` is one."""
     return model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
-
-
-def has_publish_permission(request, model):
-    """Return whether the user may publish and unpublish rows of `model`."""
-    codename = model.publish_permission_codename()
-    return request.user.has_perm(f"{model._meta.app_label}.{codename}")
 
 
 class PublishingMixin:

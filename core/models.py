@@ -250,9 +250,6 @@ class PendingChange(models.Model):
         max_length=300, help_text="The record as it was named when the change was proposed."
     )
     data = models.JSONField(help_text="The form as the curator submitted it: every field, typed.")
-    base_version = models.PositiveIntegerField(
-        null=True, help_text="The record's version the curator changed."
-    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposed_changes"
     )

@@ -14,6 +14,12 @@ from core.status import PublicationStatus
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
+def has_publish_permission(request, model):
+    """Return whether the user may publish and unpublish rows of `model`."""
+    codename = model.publish_permission_codename()
+    return request.user.has_perm(f"{model._meta.app_label}.{codename}")
+
+
 def is_public(obj):
     """Return whether `obj`, as loaded, is on the public site (published and parents public)."""
     if visibility.stores_visibility(type(obj)):

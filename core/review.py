@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from core.models import PendingChange, ReviewStatus
+from core.publishing import has_publish_permission
 from core.status import PublicationStatus
 from core.text import find_normalised
 
@@ -34,17 +35,11 @@ NOT_DATA = {
 UNSHOWN = {"edit_version", "sources_shown"}
 
 
-def publishes(request, model):
-    """Return whether the user may publish rows of `model` (their saves need no review)."""
-    codename = model.publish_permission_codename()
-    return request.user.has_perm(f"{model._meta.app_label}.{codename}")
-
-
 def held_for_review(request, obj):
     """Return whether a save of the existing record `obj` by this user may wait for an
     editor: the record is stored published (the public sees it, or will once its parents
     are) and the user may not publish. It waits if it changes something (changes_public)."""
-    if obj.pk is None or publishes(request, type(obj)):
+    if obj.pk is None or has_publish_permission(request, type(obj)):
         return False
     stored = type(obj).objects.filter(pk=obj.pk).values_list("publication_status", flat=True)
     return stored.first() == PublicationStatus.PUBLISHED
@@ -53,15 +48,11 @@ def held_for_review(request, obj):
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
-def _has_status(model):
-    return any(field.name == "publication_status" for field in model._meta.concrete_fields)
-
-
 def _public_row(row):
     """Return whether an inline's stored row shows on its record's public page: it has no
     status of its own (an alias, a citation) or is stored published."""
     model = type(row)
-    if not _has_status(model):
+    if not hasattr(model, "publication_status"):
         return True
     stored = model.objects.filter(pk=row.pk).values_list("publication_status", flat=True)
     return stored.first() == PUBLISHED
@@ -79,7 +70,7 @@ def changes_public(form, formsets):
                 continue
             row = inline_form.instance
             if row.pk is None:
-                if not _has_status(type(row)) or row.publication_status == PUBLISHED:
+                if not hasattr(row, "publication_status") or row.publication_status == PUBLISHED:
                     return True
             elif _public_row(row):
                 return True
@@ -95,7 +86,6 @@ def propose(request, obj):
         object_id=obj.pk,
         label=str(stored)[:300],
         data=data,
-        base_version=stored.version,
         proposed_by=request.user,
     )
 

@@ -21,7 +21,6 @@ class Migration(migrations.Migration):
                 ('object_id', models.PositiveBigIntegerField()),
                 ('label', models.CharField(help_text='The record as it was named when the change was proposed.', max_length=300)),
                 ('data', models.JSONField(help_text='The form as the curator submitted it: every field, typed.')),
-                ('base_version', models.PositiveIntegerField(help_text="The record's version the curator changed.", null=True)),
                 ('proposed_at', models.DateTimeField(auto_now_add=True)),
                 ('status', models.CharField(choices=[('pending', 'Waiting for review'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=10)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
