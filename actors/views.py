@@ -31,8 +31,8 @@ class ActorListView(FilteredListView):
     model = Actor
     filterset_class = ActorFilterSet
     api_view_name = "api:actor-list"
+    api_serializer = "api.serializers.ActorSerializer"
     exporter_class = ActorExporter
-    url_name = "actors:list"
     title = "Actors"
     headline_field = "description"
 

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from actors.models import ActorKind
 from claims.models import ClaimKind, ClaimStatus
 from core.dates import DatePrecision
+from core.lists.exports import Date, Extra, Link, Names
 from core.text import web_url
 from sources.models import SourceKind
 from visits.models import VisitKind
@@ -263,3 +264,35 @@ class ClaimSerializer(serializers.Serializer):
     url = PageURLField()
     api_url = api_url("claim-detail", lookup="pk")
     cite = CiteLinksSerializer("claims:cite", lookup="pk")
+
+
+class ColumnRowsSerializer(serializers.ListSerializer):
+    """A page of rows as the list's downloads give them: its columns, read for the page at once."""
+
+    def to_representation(self, data):
+        exporter = self.child.exporter_class(self.context["request"])
+        return exporter.rows_of(list(data))
+
+
+def column_field(column):
+    """Return the serializer field describing a column of a download in the schema."""
+    if isinstance(column, Names):
+        return serializers.ListField(child=serializers.CharField(), read_only=True)
+    if isinstance(column, Link):
+        return serializers.URLField(read_only=True, help_text="Its page on the site.")
+    if isinstance(column, Date):
+        return serializers.CharField(read_only=True, help_text="YYYY-MM-DD, or empty.")
+    if isinstance(column, Extra):
+        return serializers.IntegerField(read_only=True)
+    return serializers.CharField(read_only=True)
+
+
+def columns_serializer(exporter_class):
+    """Return a serializer of the rows of `exporter_class` (one field per column), for a list
+    whose API rows are its download's rows."""
+    fields = {name: column_field(column) for name, column in exporter_class.columns.items()}
+    meta = type("Meta", (), {"list_serializer_class": ColumnRowsSerializer})
+    name = exporter_class.__name__.removesuffix("Exporter") + "Row"
+    return type(
+        name, (serializers.Serializer,), {**fields, "Meta": meta, "exporter_class": exporter_class}
+    )

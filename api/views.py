@@ -6,6 +6,7 @@ the list's default order (newest first, or by name), so that its pages stay stab
 """
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
@@ -14,15 +15,11 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from actors.filters import ActorFilterSet
 from actors.models import Actor
 from api import schema, serializers
 from api.pagination import KeysetPagination
-from claims.filters import ClaimFilterSet
 from claims.models import Claim
-from sources.filters import SourceFilterSet
 from sources.models import SourceDocument
-from visits.filters import IssueFilterSet, VisitFilterSet
 from visits.models import Issue, Visit
 
 
@@ -66,15 +63,40 @@ class PublicFilterBackend(BaseFilterBackend):
 
 
 class PublicListView(generics.ListAPIView):
-    """A public list: filtered like its HTML twin, paged by cursor."""
+    """A public list's twin: filtered like its HTML list (`list_view`), paged by cursor.
 
-    model = None
-    filterset_class = None
+    Its rows are the list view's `api_serializer` (a dotted path), or else the columns of the
+    list's downloads, as its JSON download gives them.
+    """
+
+    list_view = None
     filter_backends = [PublicFilterBackend]
     pagination_class = KeysetPagination
 
+    @classmethod
+    def twin_of(cls, site_list):
+        """Return the API view of the list `site_list` (a core.lists.site.SiteList)."""
+        view = site_list.view
+        if view.api_serializer:
+            serializer = import_string(view.api_serializer)
+        else:
+            serializer = serializers.columns_serializer(view.exporter_class)
+        twin = type(
+            f"{view.__name__}Twin",
+            (cls,),
+            {
+                "list_view": view,
+                "filterset_class": view.filterset_class,
+                "serializer_class": serializer,
+            },
+        )
+        return described(twin, site_list)
+
     def get_queryset(self):
-        return self.model.objects.published().for_list()
+        view = self.list_view()
+        queryset = view.get_queryset()
+        # A serializer of columns reads its own values, a page at a time.
+        return view.prepare(queryset) if self.list_view.api_serializer else queryset
 
     def get_ordering(self):
         """Return (sort key, (column, primary key)) of the order in force."""
@@ -94,24 +116,21 @@ class PublicDetailView(generics.RetrieveAPIView):
         return self.model.objects.published().for_list()
 
 
-def described(noun, html_path, extra=""):
-    """Describe a list view in the schema: what it lists, its rows and its errors."""
-
-    def decorate(view):
-        return extend_schema_view(
-            get=extend_schema(
-                operation_id=f"{html_path.strip('/')}_list",
-                description=f"Every public {noun}, filtered as {html_path} is, by the same "
-                f"parameters, in the same order, a page at a time: follow `next`. {extra}".strip(),
-                responses={
-                    200: view.serializer_class,
-                    400: schema.FIELD_ERRORS,
-                    429: schema.TOO_MANY,
-                },
-            )
-        )(view)
-
-    return decorate
+def described(view, site_list):
+    """Describe the list API `view`, twin of `site_list`: what it lists, its rows, its errors."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"{site_list.route.strip('/')}_list",
+            description=f"Every public row of the list {site_list.title}, filtered as "
+            f"/{site_list.route} is, by the same parameters, in the same order, a page at a "
+            "time: follow `next`.",
+            responses={
+                200: view.serializer_class,
+                400: schema.FIELD_ERRORS,
+                429: schema.TOO_MANY,
+            },
+        )
+    )(view)
 
 
 def record(noun, plural):
@@ -129,24 +148,10 @@ def record(noun, plural):
     return decorate
 
 
-@described("visit", "/visits/")
-class VisitList(PublicListView):
-    model = Visit
-    filterset_class = VisitFilterSet
-    serializer_class = serializers.VisitSerializer
-
-
 @record("visit", "visits")
 class VisitDetail(PublicDetailView):
     model = Visit
     serializer_class = serializers.VisitSerializer
-
-
-@described("actor (person, organisation or country)", "/actors/")
-class ActorList(PublicListView):
-    model = Actor
-    filterset_class = ActorFilterSet
-    serializer_class = serializers.ActorSerializer
 
 
 @record("actor", "actors")
@@ -155,34 +160,14 @@ class ActorDetail(PublicDetailView):
     serializer_class = serializers.ActorSerializer
 
 
-class IssueQuerysetMixin:
+@record("issue", "issues")
+class IssueDetail(PublicDetailView):
+    model = Issue
+    serializer_class = serializers.IssueSerializer
+
     def get_queryset(self):
         # Issues have no list read of their own: their parent is the only related row.
         return Issue.objects.published().select_related("parent")
-
-
-@described("issue", "/issues/")
-class IssueList(IssueQuerysetMixin, PublicListView):
-    model = Issue
-    filterset_class = IssueFilterSet
-    serializer_class = serializers.IssueSerializer
-
-
-@record("issue", "issues")
-class IssueDetail(IssueQuerysetMixin, PublicDetailView):
-    model = Issue
-    serializer_class = serializers.IssueSerializer
-
-
-@described(
-    "claim",
-    "/claims/",
-    "Each claim carries its source's title, publisher, date and link.",
-)
-class ClaimList(PublicListView):
-    model = Claim
-    filterset_class = ClaimFilterSet
-    serializer_class = serializers.ClaimSerializer
 
 
 @record("claim", "claims")
@@ -190,13 +175,6 @@ class ClaimDetail(PublicDetailView):
     model = Claim
     lookup_field = "pk"
     serializer_class = serializers.ClaimSerializer
-
-
-@described("source", "/sources/")
-class SourceList(PublicListView):
-    model = SourceDocument
-    filterset_class = SourceFilterSet
-    serializer_class = serializers.SourceSerializer
 
 
 @record("source, with its text", "sources")
@@ -213,23 +191,14 @@ class SourceDetail(PublicDetailView):
 class Root(APIView):
     """/api/v1/: where everything is."""
 
+    #: [(key, URL name)] of the API's lists, in the site's order (see api.urls).
+    lists = ()
+
     @extend_schema(
         operation_id="root",
         description="The lists of the API, its schema and its documentation.",
         responses={200: OpenApiTypes.OBJECT, 429: schema.TOO_MANY},
     )
     def get(self, request):
-        def link(name):
-            return request.build_absolute_uri(reverse(f"api:{name}"))
-
-        return Response(
-            {
-                "visits": link("visit-list"),
-                "actors": link("actor-list"),
-                "issues": link("issue-list"),
-                "claims": link("claim-list"),
-                "sources": link("source-list"),
-                "schema": link("schema"),
-                "docs": link("docs"),
-            }
-        )
+        links = [*self.lists, ("schema", "api:schema"), ("docs", "api:docs")]
+        return Response({key: request.build_absolute_uri(reverse(name)) for key, name in links})

@@ -15,7 +15,6 @@ class AssertionListView(FilteredListView):
     model = Assertion
     filterset_class = AssertionFilterSet
     exporter_class = AssertionExporter
-    url_name = "assertions:list"
     title = "Assertions"
 
     def get_queryset(self):

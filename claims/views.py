@@ -19,8 +19,8 @@ class ClaimListView(FilteredListView):
     model = Claim
     filterset_class = ClaimFilterSet
     api_view_name = "api:claim-list"
+    api_serializer = "api.serializers.ClaimSerializer"
     exporter_class = ClaimExporter
-    url_name = "claims:list"
     title = "Claims"
     headline_field = "quote"
 

@@ -18,6 +18,7 @@ from claims.views import ClaimListView
 from core import chartdata, search
 from core.charts import stacked_bar_chart
 from core.lists.provenance import record_q
+from core.lists.site import site_list
 from core.lists.tally import digest, total
 from sources.models import SourceDocument, SourceKind
 from sources.views import SourceListView
@@ -246,7 +247,7 @@ def _section(list_view, query, version):
     rows = list(view.prepare(ordered)[:SEARCH_ROWS])
     if list_view.headline_field:
         search.attach_headlines(rows, query, list_view.headline_field)
-    list_url = f"{reverse(list_view.url_name)}?{urlencode({'q': query})}"
+    list_url = f"{site_list(list_view).url}?{urlencode({'q': query})}"
     return SearchSection(key, list_view.title, list_url, count, rows, order_note)
 
 

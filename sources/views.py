@@ -27,8 +27,8 @@ class SourceListView(FilteredListView):
     model = SourceDocument
     filterset_class = SourceFilterSet
     api_view_name = "api:source-list"
+    api_serializer = "api.serializers.SourceSerializer"
     exporter_class = SourceExporter
-    url_name = "sources:list"
     title = "Sources"
     headline_field = "body"
 

@@ -30,8 +30,8 @@ class VisitListView(FilteredListView):
     model = Visit
     filterset_class = VisitFilterSet
     api_view_name = "api:visit-list"
+    api_serializer = "api.serializers.VisitSerializer"
     exporter_class = VisitExporter
-    url_name = "visits:list"
     title = "Visits"
     headline_field = "summary"
 
@@ -152,8 +152,8 @@ class IssueListView(FilteredListView):
     model = Issue
     filterset_class = IssueFilterSet
     api_view_name = "api:issue-list"
+    api_serializer = "api.serializers.IssueSerializer"
     exporter_class = IssueExporter
-    url_name = "visits:issue-list"
     title = "Issues"
     paginate_by = 100
 

@@ -82,6 +82,8 @@ class Column:
 
     reads: tuple[str, ...] = ()
     many = ""
+    #: The column's heading in a table ("" for its name, in words: "start_date", "Start date").
+    label = ""
 
     def bind(self, exporter):
         return self.cell
@@ -197,6 +199,31 @@ class ListExporter:
     def row(self, record):
         """Return the cells of one record (a dict), in the order of `columns`."""
         return [cell(record) for cell in self.cells]
+
+    @classmethod
+    def headings(cls):
+        """Return {column name: heading} ("start_date": "Start date")."""
+        return {
+            name: column.label or name.replace("_", " ").capitalize()
+            for name, column in cls.columns.items()
+        }
+
+    def rows_of(self, objects):
+        """Return the rows of `objects` (a page of records), each a {column: cell}, in order.
+
+        Two queries or so for the page, whatever its size: its values, and each relation's
+        names.
+        """
+        ids = [obj.pk for obj in objects]
+        if not ids:
+            return []
+        model = type(objects[0])
+        fields = ["pk", *(name for name in self.fields if name != "pk")]
+        queryset = self.prepare(model._meta.default_manager.filter(pk__in=ids))
+        records = {record["pk"]: record for record in queryset.values(*fields)}
+        chunk = self._complete(model, [records[pk] for pk in ids if pk in records])
+        names = list(self.columns)
+        return [dict(zip(names, self.row(record), strict=True)) for record in chunk]
 
     def iterate_list(self, queryset):
         """Yield the header, then a row per record, reading `queryset` in chunks."""

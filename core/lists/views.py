@@ -98,10 +98,11 @@ class FilteredListView(FilterView):
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
     title = ""
-    #: The list's URL name ("visits:list"): the search page links to it.
-    url_name = ""
-    #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page.
+    #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page; the
+    #: API routes it at the list's own path (api.urls). "" for none.
     api_view_name = ""
+    #: The twin's serializer of a row (a dotted path); "" for the columns of the downloads.
+    api_serializer = ""
 
     def get_queryset(self):
         """Return every public row the list may show."""

@@ -3,6 +3,7 @@
 from django import template
 
 from core.dates import DatePrecision, format_partial_date
+from core.lists.site import site_lists
 from core.text import strip_quote_marks, web_url
 
 register = template.Library()
@@ -32,3 +33,11 @@ register.filter("web_url", web_url)
 # A quote shown inside the page's own marks, without any typed around it (saved before they
 # were stripped on save).
 register.filter("without_quote_marks", strip_quote_marks)
+
+
+@register.inclusion_tag("_site_nav.html", takes_context=True)
+def site_nav(context):
+    """The main menu: every list the site routes, the current one marked."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return {"items": [(item, item.covers(match)) for item in site_lists()]}
