@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 from defusedcsv import csv
 from django.contrib.postgres.expressions import ArraySubquery
@@ -23,6 +24,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from core.lists.fields import related_model
 from core.models import public_q
 from core.status import PublicationStatus
 
@@ -71,6 +73,20 @@ def url_maker(request, viewname, kwarg):
 def iso(value):
     """Return a date as YYYY-MM-DD, or ''."""
     return value.isoformat() if isinstance(value, datetime.date) else ""
+
+
+@dataclass
+class Cell:
+    """A cell of a table of results: its text, and the page it links to ("" for none)."""
+
+    text: str
+    url: str = ""
+
+
+@dataclass
+class Table:
+    headings: list
+    rows: list
 
 
 class Column:
@@ -130,10 +146,13 @@ class Date(Field):
 
 
 class Names(Column):
-    """The public names linked through the many-to-many or reverse relation `relation`."""
+    """The public names linked through the many-to-many or reverse relation `relation`, of the
+    row or of a related row ("visit__issues": the issues of a participation's visit)."""
 
     def __init__(self, relation):
         self.many = relation
+        owner = relation.rpartition("__")[0]
+        self.reads = (owner,) if owner else ()
 
     @property
     def key(self):
@@ -144,10 +163,14 @@ class Names(Column):
 
 
 class Link(Column):
-    """The absolute URL of the page `viewname` of the row (or related row) at `path`."""
+    """The absolute URL of the page `viewname` of the row (or related row) at `path`.
 
-    def __init__(self, viewname, path="slug", kwarg="slug"):
-        self.viewname, self.path, self.kwarg = viewname, path, kwarg
+    In a table of results the URL is not a column: it links the cell of the column `on` (the
+    first column if none is named).
+    """
+
+    def __init__(self, viewname, path="slug", kwarg="slug", *, on=""):
+        self.viewname, self.path, self.kwarg, self.on = viewname, path, kwarg, on
         self.reads = (path,)
 
     def bind(self, exporter):
@@ -208,6 +231,28 @@ class ListExporter:
             for name, column in cls.columns.items()
         }
 
+    def table_of(self, objects):
+        """Return the Table of `objects` (a page of records): its headings and rows of Cells."""
+        headings = self.headings()
+        names = list(self.columns)
+        links = {
+            name: column.on or names[0]
+            for name, column in self.columns.items()
+            if isinstance(column, Link)
+        }
+        shown = [name for name in names if name not in links]
+        linked_by = {on: name for name, on in links.items()}
+        rows = []
+        for row in self.rows_of(objects):
+            cells = []
+            for name in shown:
+                value = row[name]
+                text = MULTI_SEPARATOR.join(map(str, value)) if isinstance(value, list) else value
+                link = row[linked_by[name]] if name in linked_by else ""
+                cells.append(Cell("" if text is None else str(text), link))
+            rows.append(cells)
+        return Table([headings[name] for name in shown], rows)
+
     def rows_of(self, objects):
         """Return the rows of `objects` (a page of records), each a {column: cell}, in order.
 
@@ -221,7 +266,7 @@ class ListExporter:
         fields = ["pk", *(name for name in self.fields if name != "pk")]
         queryset = self.prepare(model._meta.default_manager.filter(pk__in=ids))
         records = {record["pk"]: record for record in queryset.values(*fields)}
-        chunk = self._complete(model, [records[pk] for pk in ids if pk in records])
+        chunk = self.complete(model, [records[pk] for pk in ids if pk in records])
         names = list(self.columns)
         return [dict(zip(names, self.row(record), strict=True)) for record in chunk]
 
@@ -274,22 +319,23 @@ class ListExporter:
             for record in records.iterator(chunk_size=CHUNK_SIZE):
                 chunk.append(record)
                 if len(chunk) == CHUNK_SIZE:
-                    yield self._complete(model, chunk)
+                    yield self.complete(model, chunk)
                     chunk = []
             if chunk:
-                yield self._complete(model, chunk)
+                yield self.complete(model, chunk)
 
-    def _complete(self, model, chunk):
-        ids = [record["pk"] for record in chunk]
+    def complete(self, model, chunk):
+        """Give each record of `chunk` the names of `many` and what `extend()` adds."""
         for key, relation in self.many.items():
             if chunk and key in chunk[0]:  # read with the records (names_array)
                 for record in chunk:
                     if len(record[key]) > 1:
                         record[key].sort(key=str.casefold)
                 continue
-            names = linked_names(model, relation, ids)
+            owner_model, last, owner = relation_owner(model, relation)
+            names = linked_names(owner_model, last, {record[owner] for record in chunk})
             for record in chunk:
-                record[key] = names.get(record["pk"], [])
+                record[key] = names.get(record[owner], [])
         self.extend(chunk)
         return chunk
 
@@ -341,18 +387,29 @@ def read_ahead(make_items, size=READ_AHEAD):
         stop.set()
 
 
+def relation_owner(model, relation):
+    """Return (the model owning the last step of `relation`, that step, the values() path of
+    the owner's id in a row of `model`): (Visit, "issues", "visit") for "visit__issues"."""
+    path, _, last = relation.rpartition("__")
+    if not path:
+        return model, relation, "pk"
+    return related_model(model, path), last, path
+
+
 def names_array(model, relation):
     """Return an expression: the public names linked to each row through `relation`, as a list.
 
     PostgreSQL only (an ARRAY subquery, one index lookup per row).
     """
-    links, owner, target = public_links(model, relation)
-    names = links.filter(**{owner: OuterRef("pk")}).order_by().values(f"{target}name")
+    owner_model, last, key = relation_owner(model, relation)
+    links, owner, target = public_links(owner_model, last)
+    names = links.filter(**{owner: OuterRef(key)}).order_by().values(f"{target}name")
     return ArraySubquery(names)
 
 
 def linked_names(model, relation, ids):
-    """Return {id: [names]} of the public rows linked to each of `ids` through `relation`.
+    """Return {id: [names]} of the public rows linked to each of `ids` (ids of `model`, the
+    owner of `relation`) through `relation`.
 
     One query: the links by owner id (an index lookup) joined to their public targets.
     """

@@ -98,6 +98,8 @@ class FilteredListView(FilterView):
     headline_field = ""
     #: Title of the page and the noun of its rows ("visits").
     title = ""
+    #: A sentence under the title: what the list holds and how to use it.
+    intro = ""
     #: The URL name of the list's twin in the API ("api:visit-list"), linked from the page; the
     #: API routes it at the list's own path (api.urls). "" for none.
     api_view_name = ""
@@ -298,6 +300,7 @@ class FilteredListView(FilterView):
         if query and self.headline_field:
             search.attach_headlines(objects, query, self.headline_field)
         self.decorate(objects)
+        self.shown = objects
         if self.counted:
             for facet in self.facets:
                 rows = self.counted.facets.get(facet.param, [])
@@ -308,6 +311,7 @@ class FilteredListView(FilterView):
         visible = [name for name in filterset.form_params() if name in filterset.form.fields]
         context.update(
             title=self.title,
+            intro=self.intro,
             form=filterset.form,
             visible_fields=[filterset.form[name] for name in visible],
             hidden_params=[
@@ -344,6 +348,14 @@ class FilteredListView(FilterView):
             ),
         )
         return context
+
+    def table(self):
+        """Return the shown rows as a table of the downloads' columns (see list_table.html)."""
+        return self.exporter_class(self.request).table_of(self.shown)
+
+    def get_template_names(self):
+        # A list with no template of its own shows its rows as a table.
+        return [*super().get_template_names(), "list_table.html"]
 
     @staticmethod
     def can_rank(count):
