@@ -114,8 +114,8 @@ class Field(Column):
     With `if_public` (a relation's path), the value shows only while that related row is public
     (an actor's country, an issue's parent)."""
 
-    def __init__(self, path, show=None, *, if_public=""):
-        self.path, self.show, self.if_public = path, show, if_public
+    def __init__(self, path, show=None, *, if_public="", label=""):
+        self.path, self.show, self.if_public, self.label = path, show, if_public, label
         self.status = f"{if_public}__publication_status" if if_public else ""
         self.reads = (path, self.status) if if_public else (path,)
 
@@ -130,27 +130,27 @@ class Choice(Field):
     """A field with choices, shown by its label (by the name before its explanation, with
     `name_only`: "Contested" of "Contested: disputed or denied")."""
 
-    def __init__(self, path, choices, *, name_only=False):
+    def __init__(self, path, choices, *, name_only=False, label=""):
         # Looked up once: get_FOO_display() is costly over a million rows.
         labels = {value: str(label) for value, label in choices}
         if name_only:
             labels = {value: label.split(":")[0] for value, label in labels.items()}
-        super().__init__(path, lambda value: labels.get(value, value))
+        super().__init__(path, lambda value: labels.get(value, value), label=label)
 
 
 class Date(Field):
     """A date as YYYY-MM-DD."""
 
-    def __init__(self, path):
-        super().__init__(path, iso)
+    def __init__(self, path, *, label=""):
+        super().__init__(path, iso, label=label)
 
 
 class Names(Column):
     """The public names linked through the many-to-many or reverse relation `relation`, of the
     row or of a related row ("visit__issues": the issues of a participation's visit)."""
 
-    def __init__(self, relation):
-        self.many = relation
+    def __init__(self, relation, *, label=""):
+        self.many, self.label = relation, label
         owner = relation.rpartition("__")[0]
         self.reads = (owner,) if owner else ()
 
