@@ -24,6 +24,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from core.dates import format_partial_date
 from core.lists.fields import related_model
 from core.models import public_q
 from core.status import PublicationStatus
@@ -100,9 +101,15 @@ class Column:
     many = ""
     #: The column's heading in a table ("" for its name, in words: "start_date", "Start date").
     label = ""
+    #: Whether a table of results shows the column (a download always has it).
+    in_table = True
 
     def bind(self, exporter):
         return self.cell
+
+    def bind_text(self, exporter):
+        """Return the function giving a record's cell as a table shows it (as downloaded)."""
+        return self.bind(exporter)
 
     def cell(self, record):
         raise NotImplementedError
@@ -114,8 +121,9 @@ class Field(Column):
     With `if_public` (a relation's path), the value shows only while that related row is public
     (an actor's country, an issue's parent)."""
 
-    def __init__(self, path, show=None, *, if_public="", label=""):
+    def __init__(self, path, show=None, *, if_public="", label="", in_table=True):
         self.path, self.show, self.if_public, self.label = path, show, if_public, label
+        self.in_table = in_table
         self.status = f"{if_public}__publication_status" if if_public else ""
         self.reads = (path, self.status) if if_public else (path,)
 
@@ -139,10 +147,20 @@ class Choice(Field):
 
 
 class Date(Field):
-    """A date as YYYY-MM-DD."""
+    """A date as YYYY-MM-DD; in a table, as precisely as the field `precision` (a values()
+    path) says it is known: "July 2019", not "2019-07-01"."""
 
-    def __init__(self, path, *, label=""):
+    def __init__(self, path, *, precision="", label=""):
         super().__init__(path, iso, label=label)
+        self.precision = precision
+        if precision:
+            self.reads = (path, precision)
+
+    def bind_text(self, exporter):
+        if not self.precision:
+            return self.cell
+        path, precision = self.path, self.precision
+        return lambda record: format_partial_date(record[path], record[precision])
 
 
 class Names(Column):
@@ -232,29 +250,44 @@ class ListExporter:
         }
 
     def table_of(self, objects):
-        """Return the Table of `objects` (a page of records): its headings and rows of Cells."""
-        headings = self.headings()
-        names = list(self.columns)
-        links = {
-            name: column.on or names[0]
-            for name, column in self.columns.items()
+        """Return the Table of `objects` (a page of records): its headings and rows of Cells.
+
+        A Link column is not shown: its URL links the cell of the column it names.
+        """
+        columns = self.columns
+        names = list(columns)
+        linked_by = {
+            column.on or names[0]: column.bind(self)
+            for column in columns.values()
             if isinstance(column, Link)
         }
-        shown = [name for name in names if name not in links]
-        linked_by = {on: name for name, on in links.items()}
+        shown = [
+            (name, column.bind_text(self), linked_by.get(name))
+            for name, column in columns.items()
+            if column.in_table and not isinstance(column, Link)
+        ]
         rows = []
-        for row in self.rows_of(objects):
+        for record in self.records_of(objects):
             cells = []
-            for name in shown:
-                value = row[name]
+            for _name, text_of, link_of in shown:
+                value = text_of(record)
                 text = MULTI_SEPARATOR.join(map(str, value)) if isinstance(value, list) else value
-                link = row[linked_by[name]] if name in linked_by else ""
-                cells.append(Cell("" if text is None else str(text), link))
+                cells.append(
+                    Cell("" if text is None else str(text), link_of(record) if link_of else "")
+                )
             rows.append(cells)
-        return Table([headings[name] for name in shown], rows)
+        headings = self.headings()
+        return Table([headings[name] for name, _text, _link in shown], rows)
 
     def rows_of(self, objects):
-        """Return the rows of `objects` (a page of records), each a {column: cell}, in order.
+        """Return the rows of `objects` (a page of records), each a {column: cell}, in order."""
+        names = list(self.columns)
+        return [
+            dict(zip(names, self.row(record), strict=True)) for record in self.records_of(objects)
+        ]
+
+    def records_of(self, objects):
+        """Return the records (values, names, extras) of `objects`, a page of rows, in order.
 
         Two queries or so for the page, whatever its size: its values, and each relation's
         names.
@@ -266,9 +299,7 @@ class ListExporter:
         fields = ["pk", *(name for name in self.fields if name != "pk")]
         queryset = self.prepare(model._meta.default_manager.filter(pk__in=ids))
         records = {record["pk"]: record for record in queryset.values(*fields)}
-        chunk = self.complete(model, [records[pk] for pk in ids if pk in records])
-        names = list(self.columns)
-        return [dict(zip(names, self.row(record), strict=True)) for record in chunk]
+        return self.complete(model, [records[pk] for pk in ids if pk in records])
 
     def iterate_list(self, queryset):
         """Yield the header, then a row per record, reading `queryset` in chunks."""
