@@ -242,15 +242,18 @@ class ListExporter:
         return [cell(record) for cell in self.cells]
 
     @classmethod
-    def headings(cls):
-        """Return {column name: heading} ("start_date": "Start date")."""
+    def headings(cls, labels=None):
+        """Return {column name: heading}: the column's label, else the one `labels` gives its
+        name (the list's filter of that name), else its name in words ("Start date")."""
+        labels = labels or {}
         return {
-            name: column.label or name.replace("_", " ").capitalize()
+            name: column.label or labels.get(name) or name.replace("_", " ").capitalize()
             for name, column in cls.columns.items()
         }
 
-    def table_of(self, objects):
-        """Return the Table of `objects` (a page of records): its headings and rows of Cells.
+    def table_of(self, objects, labels=None):
+        """Return the Table of `objects` (a page of records): its headings (see headings) and
+        rows of Cells.
 
         A Link column is not shown: its URL links the cell of the column it names.
         """
@@ -276,7 +279,7 @@ class ListExporter:
                     Cell("" if text is None else str(text), link_of(record) if link_of else "")
                 )
             rows.append(cells)
-        headings = self.headings()
+        headings = self.headings(labels)
         return Table([headings[name] for name, _text, _link in shown], rows)
 
     def rows_of(self, objects):

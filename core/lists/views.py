@@ -351,7 +351,9 @@ class FilteredListView(FilterView):
 
     def table(self):
         """Return the shown rows as a table of the downloads' columns (see list_table.html)."""
-        return self.exporter_class(self.request).table_of(self.shown)
+        # A column named as a filter is headed by the filter's label.
+        labels = {name: str(item.label) for name, item in self.filterset.filters.items()}
+        return self.exporter_class(self.request).table_of(self.shown, labels)
 
     def get_template_names(self):
         # A list with no template of its own shows its rows as a table.
