@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
-from core.lists.fields import related_model
+from core.lists.fields import column_field
 
 
 def encode_cursor(payload):
@@ -46,15 +46,6 @@ def decode_cursor(cursor):
         and 0 < pk < 2**63
     )
     return payload if valid else None
-
-
-def column_field(model, path):
-    """Return the model field at the end of `path` ("start_date", or a related row's column:
-    "visit__start_date")."""
-    *through, name = path.split("__")
-    if through:
-        model = related_model(model, "__".join(through))
-    return model._meta.get_field(name)
 
 
 #: The name a page's rows carry their sort value under, when it is a related row's column.

@@ -270,8 +270,11 @@ class ColumnRowsSerializer(serializers.ListSerializer):
     """A page of rows as the list's downloads give them: its columns, read for the page at once."""
 
     def to_representation(self, data):
-        exporter = self.child.exporter_class(self.context["request"])
-        return exporter.rows_of(list(data))
+        rows = list(data)
+        if not rows:
+            return []
+        exporter = self.child.exporter_class(self.context["request"], type(rows[0]))
+        return exporter.rows_of(rows)
 
 
 def column_field(column):

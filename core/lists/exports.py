@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from core.dates import format_partial_date
-from core.lists.fields import related_model
+from core.lists.fields import column_field, related_model
 from core.models import public_q
 from core.status import PublicationStatus
 
@@ -136,14 +136,23 @@ class Field(Column):
 
 class Choice(Field):
     """A field with choices, shown by its label (by the name before its explanation, with
-    `name_only`: "Contested" of "Contested: disputed or denied")."""
+    `name_only`: "Contested" of "Contested: disputed or denied"). The choices are the model
+    field's unless given."""
 
-    def __init__(self, path, choices, *, name_only=False, label=""):
+    def __init__(self, path, choices=None, *, name_only=False, label=""):
+        self.choices, self.name_only = choices, name_only
+        super().__init__(path, label=label)
+
+    def bind(self, exporter):
+        choices = self.choices
+        if choices is None:
+            choices = column_field(exporter.model, self.path).choices
         # Looked up once: get_FOO_display() is costly over a million rows.
         labels = {value: str(label) for value, label in choices}
-        if name_only:
+        if self.name_only:
             labels = {value: label.split(":")[0] for value, label in labels.items()}
-        super().__init__(path, lambda value: labels.get(value, value), label=label)
+        path = self.path
+        return lambda record: "" if record[path] is None else labels.get(record[path], record[path])
 
 
 class Date(Field):
@@ -222,8 +231,8 @@ class ListExporter:
     #: {column name: Column}, in the order of the download's columns.
     columns: dict[str, Column] = {}
 
-    def __init__(self, request):
-        self.request = request
+    def __init__(self, request, model=None):
+        self.request, self.model = request, model
         self.cells = [column.bind(self) for column in self.columns.values()]
         #: The values a row is built from, as values() names them; "pk" is always read.
         self.fields = list(dict.fromkeys(p for c in self.columns.values() for p in c.reads))

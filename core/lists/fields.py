@@ -116,6 +116,15 @@ def related_model(model, path):
     return model
 
 
+def column_field(model, path):
+    """Return the model field at the end of `path` ("start_date", or a related row's column:
+    "visit__start_date")."""
+    *through, name = path.split("__")
+    if through:
+        model = related_model(model, "__".join(through))
+    return model._meta.get_field(name)
+
+
 def label_field(model):
     """Return the field that names a row of `model` to a reader ("name", else "title")."""
     names = {field.name for field in model._meta.concrete_fields}

@@ -24,6 +24,7 @@ from core.lists.fields import (
     TextListField,
     YearField,
     YearListField,
+    column_field,
     label_field,
     related_model,
 )
@@ -180,13 +181,19 @@ def linked_to(model, relation, target_id):
 
 
 class ChoiceFilter(ListFilter):
-    """Rows whose `field_name` is one of the given choices (OR)."""
+    """Rows whose `field_name` is one of the given choices (OR): by default, the choices of
+    the model's field (see PublicFilterSet.get_filters)."""
 
     field_class = ChoiceListField
 
     def __init__(self, *args, choices=(), **kwargs):
         self.choices = list(choices)
         super().__init__(*args, choices=self.choices, **kwargs)
+
+    def take_choices(self, model):
+        """Offer the choices of `model`'s field, if none were given."""
+        if not self.choices:
+            self.choices[:] = column_field(model, self.field_name).choices or []
 
     def filter(self, qs, value):
         return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
@@ -314,6 +321,14 @@ class PublicFilterSet(django_filters.FilterSet):
 
     #: The sort key used when none is given (and when "relevance" has no search to rank by).
     default_sort = ""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_field in filters.values():
+            if isinstance(filter_field, ChoiceFilter) and cls._meta.model is not None:
+                filter_field.take_choices(cls._meta.model)
+        return filters
 
     @classmethod
     def make_facets(cls):

@@ -163,7 +163,7 @@ class FilteredListView(FilterView):
                     "api": request.build_absolute_uri(api) if api else None,
                 }
             response = formats[fmt].response(
-                self.exporter_class(request),
+                self.exporter_class(request, self.model),
                 rows,
                 filename=self.export_filename(),
                 bom=bom == "1",
@@ -353,7 +353,7 @@ class FilteredListView(FilterView):
         """Return the shown rows as a table of the downloads' columns (see list_table.html)."""
         # A column named as a filter is headed by the filter's label.
         labels = {name: str(item.label) for name, item in self.filterset.filters.items()}
-        return self.exporter_class(self.request).table_of(self.shown, labels)
+        return self.exporter_class(self.request, self.model).table_of(self.shown, labels)
 
     def get_template_names(self):
         # A list with no template of its own shows its rows as a table.
