@@ -1,6 +1,7 @@
 """CSV/JSON rows of the visits and issues lists."""
 
 from core.lists.exports import Choice, Date, Extra, Field, Link, ListExporter, Names
+from visits.filters import MEETING_DATE, MEETING_ISSUES, MEETING_NAME
 from visits.models import Issue, VisitKind
 
 
@@ -43,3 +44,24 @@ class IssueExporter(ListExporter):
         counts = Issue.objects.public_counts(getattr(self.request, "data_version", None))
         for record in records:
             record["visit_count"], record["claim_count"] = counts.get(record["pk"], (0, 0))
+
+
+class MeetingExporter(ListExporter):
+    """One row per part in a visit: who, in what part, on whose visit, when and where."""
+
+    name = "meetings"
+    precision = "visit__date_precision"
+    columns = {
+        "actor": Field(MEETING_NAME),
+        "role": Choice("role"),
+        "note": Field("note", label="Title or topic"),
+        "leader": Field("visit__visitor__name"),
+        "visit": Field("visit__title"),
+        "start_date": Date(MEETING_DATE, precision=precision, label="Date"),
+        "date_precision": Field(precision, in_table=False),
+        "destination": Field("visit__destination__name"),
+        "city": Field("visit__city"),
+        "issues": Names(MEETING_ISSUES),
+        "actor_url": Link("actors:detail", "actor__slug", on="actor"),
+        "visit_url": Link("visits:detail", "visit__slug", on="visit"),
+    }

@@ -14,10 +14,12 @@ from core.lists.filters import (
     YearBoundFilter,
     YearFilter,
 )
-from visits.models import Issue, Visit, VisitKind
+from visits.models import Issue, Participation, Visit, VisitKind
 
 # The columns of the PostgreSQL search vector, so that both databases find the same visits.
 VISIT_SEARCH_FIELDS = ("title", "city", "summary")
+#: Where a typed name is matched to actors.
+SUGGEST_ACTORS = "actors:suggest"
 
 
 class VisitFilterForm(forms.Form):
@@ -43,7 +45,7 @@ class VisitFilterSet(PublicFilterSet):
     """Visits by leader, year or years, issue, origin, destination, kind and text."""
 
     q = SearchFilter(label="Search", fallback_fields=VISIT_SEARCH_FIELDS)
-    leader = MatchedSlugFilter(field_name="visitor", label="Leader", suggest="actors:suggest")
+    leader = MatchedSlugFilter(field_name="visitor", label="Leader", suggest=SUGGEST_ACTORS)
     issue = RelatedSlugFilter(field_name="issues", label="Issue", options="all")
     year = YearFilter(field_name="start_date", label="Year")
     year_from = YearBoundFilter(field_name="start_date", lookup_expr="gte", label="From year")
@@ -84,4 +86,32 @@ class IssueFilterSet(PublicFilterSet):
 
     class Meta:
         model = Issue
+        fields = []
+
+
+#: The paths of the meetings list that its filters, its orders and its columns share.
+MEETING_DATE, MEETING_ISSUES, MEETING_NAME = "visit__start_date", "visit__issues", "actor__name"
+
+
+class MeetingFilterSet(PublicFilterSet):
+    """Who met whom: each part in a visit (host, person met, delegation member), by the person,
+    the visiting leader, the part, the year and the visit's issues."""
+
+    actor = MatchedSlugFilter(field_name="actor", label="Met or hosted", suggest=SUGGEST_ACTORS)
+    leader = MatchedSlugFilter(field_name="visit__visitor", label="Leader", suggest=SUGGEST_ACTORS)
+    role = ChoiceFilter(field_name="role", label="Part")
+    year = YearFilter(field_name=MEETING_DATE, label="Year")
+    issue = RelatedSlugFilter(field_name=MEETING_ISSUES, label="Issue", options="all")
+    sort = SortFilter(
+        label="Sort",
+        options={
+            "-date": ("Newest first", (f"-{MEETING_DATE}", "-pk")),
+            "date": ("Oldest first", (MEETING_DATE, "pk")),
+            "name": ("Name A–Z", (MEETING_NAME, "pk")),
+        },
+    )
+    default_sort = "-date"
+
+    class Meta:
+        model = Participation
         fields = []

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from actors.models import Actor, ActorKind, ActorRole
 from core.dates import DatePrecision, format_date_range
 from core.models import CuratedModel, ImportedRecord, publish_permission
-from visits.querysets import IssueQuerySet, VisitQuerySet
+from visits.querysets import IssueQuerySet, ParticipationQuerySet, VisitQuerySet
 
 #: The condition of the partial indexes that serve the public pages.
 PUBLIC = models.Q(is_public=True)
@@ -310,6 +310,9 @@ class Participation(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ParticipationQuerySet.as_manager()
+    #: A part is public while its visit and its actor are (the meetings list counts them).
+    counted_paths = {"public": ("visit__is_public", "actor__publication_status")}
 
     class Meta:
         ordering = ["visit", "role", "actor__name"]

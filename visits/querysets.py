@@ -1,11 +1,12 @@
 """The reads of visits and issues: what a card, a link and an issue's counts need."""
 
+from django.db import models
 from django.db.models import Exists, OuterRef
 
 from core.cache import once
 from core.lists.facets import ManyFacet
 from core.lists.tally import TIMEOUT, counts
-from core.models import CuratedQuerySet, shown
+from core.models import CuratedQuerySet, public_q, shown
 
 
 class IssueQuerySet(CuratedQuerySet):
@@ -89,3 +90,16 @@ class VisitQuerySet(CuratedQuerySet):
     def discussed_in(self, sources):
         """Return visits that one of `sources` covers or makes a public claim about."""
         return self.filter(self.covered_q(sources) | self.claimed_q(sources))
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def published(self):
+        """Return the parts in public visits of public actors."""
+        visit, actor = (
+            self.model._meta.get_field(name).related_model for name in ("visit", "actor")
+        )
+        return self.filter(public_q(visit, "visit__"), public_q(actor, "actor__"))
+
+    def for_list(self):
+        """Return parts with their visit, its visitor and the actor, in one query."""
+        return self.select_related("visit__visitor", "actor")

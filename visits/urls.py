@@ -8,4 +8,5 @@ urlpatterns = [
     path("visits/<slug:slug>/", views.VisitDetailView.as_view(), name="detail"),
     path("issues/", views.IssueListView.as_view(), name="issue-list"),
     path("issues/<slug:slug>/", views.IssueDetailView.as_view(), name="issue-detail"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
 ]

@@ -13,8 +13,8 @@ from core.charts import stacked_bar_chart
 from core.lists.views import FilteredListView
 from core.models import public_q
 from core.preview import PreviewMixin
-from visits.exports import IssueExporter, VisitExporter
-from visits.filters import IssueFilterSet, VisitFilterSet
+from visits.exports import IssueExporter, MeetingExporter, VisitExporter
+from visits.filters import IssueFilterSet, MeetingFilterSet, VisitFilterSet
 from visits.models import Issue, Participation, ParticipationRole, Visit
 
 #: How many rows a detail page shows of a related list before linking to the full list.
@@ -218,3 +218,17 @@ class IssueDetailView(PreviewMixin, DetailView):
             ),
         )
         return context
+
+
+class MeetingListView(FilteredListView):
+    """Who met whom: every host, person met and delegation member of the public visits."""
+
+    model = Participation
+    filterset_class = MeetingFilterSet
+    exporter_class = MeetingExporter
+    api_view_name = "api:meeting-list"
+    title = "Meetings"
+    intro = (
+        "Who met whom: each host, person met and delegation member of a visit. Filter by "
+        "person, leader, part, year or issue; the table downloads as CSV or JSON."
+    )

@@ -22,7 +22,7 @@ from ingest.articles.services import source_import
 from sources.models import SourceDocument, SourceKind
 from tests import factories
 from tests.ingest.test_history_state_gov import Dataset, visit_xml
-from visits.models import Visit, VisitKind
+from visits.models import Participation, Visit, VisitKind
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,9 @@ PAGES = [
     "/actors/?kind=person",
     "/issues/",
     "/assertions/",
+    "/meetings/",
+    "/meetings/?issue=kashmir",
+    "/meetings/?leader=imran-khan&role=host",
     "/search/?q=kashmir",
 ]
 
@@ -88,6 +91,9 @@ def world():
             visitor=corpus.imran,
             title=f"Khan in block {block}",
             issues=[kashmir],
+        )
+        factories.ParticipationFactory(
+            id=block * BLOCK + 5, visit=visit, actor=corpus.trump, role="met_with"
         )
         source = factories.SourceDocumentFactory(id=block * BLOCK + 3)
         for number in range(3):
@@ -155,6 +161,21 @@ def test_unpublishing_and_publishing_again(world, reader):
     assert_counts_exact(reader)
     source.publication_status = PublicationStatus.PUBLISHED
     source.save()
+    assert_counts_exact(reader)
+
+
+def test_a_meeting_changing_and_its_visit_or_person_hidden(world, reader):
+    part = Participation.objects.get(pk=2 * BLOCK + 5)
+    part.role = "host"
+    part.save()
+    factories.ParticipationFactory(id=3 * BLOCK + 5, visit=world.far_visit, actor=world.ghani)
+    assert_counts_exact(reader)
+    world.ghani.publication_status = PublicationStatus.DRAFT
+    world.ghani.save()
+    world.far_visit.publication_status = PublicationStatus.DRAFT
+    world.far_visit.save()
+    assert_counts_exact(reader)
+    Participation.objects.filter(pk=2 * BLOCK + 5).delete()
     assert_counts_exact(reader)
 
 
