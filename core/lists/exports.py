@@ -534,8 +534,8 @@ class Format:
     name = ""
     label = ""
     content_type = ""
-    #: Parameters the list page's link adds (a CSV for a spreadsheet asks for a BOM).
-    link_params: dict = {}
+    #: The `bom` the list page's link asks for (a CSV for a spreadsheet: 1), or None.
+    bom = None
 
     def offered(self, exporter_class):
         return True
@@ -555,7 +555,7 @@ class Format:
 
 class Csv(Format):
     name, label, content_type = "csv", "CSV", "text/csv; charset=utf-8"
-    link_params = {"bom": 1}
+    bom = 1
 
     def chunks(self, exporter, queryset, *, bom, meta):
         return _csv_lines(exporter.iterate_chunks(queryset), bom=bom)

@@ -332,10 +332,7 @@ class FilteredListView(FilterView):
             sort_links=self.get_sort_links(),
             # The page's CSV link asks for a byte order mark, so that Excel opens it as UTF-8;
             # a program building its own URL gets plain UTF-8 (its first column name intact).
-            export_links=[
-                (fmt.label, query_url(params, format=fmt.name, **fmt.link_params))
-                for fmt in formats_of(self.exporter_class).values()
-            ],
+            export_formats=list(formats_of(self.exporter_class).values()),
             api_link=self.get_api_link(),
             search_text=query,
             page_note=getattr(self, "page_note", ""),
@@ -429,14 +426,13 @@ class FilteredListView(FilterView):
                 form.fields[name].widget.choices = options
 
     def get_sort_links(self):
-        """Return (label, url, active) for each order the list offers."""
+        """Return (sort key, label, active) for each order the list offers."""
         sort_filter = self.filterset.filters.get("sort")
         if sort_filter is None:
             return []
         current = self.filterset.sort_key if self.filterset.is_valid() else ""
-        links = []
-        for key, (label, _ordering) in sort_filter.options.items():
-            if key == "relevance" and not self.filterset.can_rank:
-                continue
-            links.append((label, query_url(self.request.GET, sort=key), key == current))
-        return links
+        return [
+            (key, label, key == current)
+            for key, (label, _ordering) in sort_filter.options.items()
+            if key != "relevance" or self.filterset.can_rank
+        ]
