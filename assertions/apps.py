@@ -7,10 +7,3 @@ class AssertionsConfig(AppConfig):
     name = "assertions"
     #: Its tables are shown publicly: a write to any of them raises the data version.
     public_data = True
-
-    def ready(self):
-        from assertions.views import AssertionListView
-        from core.lists.views import count_ahead
-
-        # After each write, the list's first page is counted before a reader asks for it.
-        count_ahead(AssertionListView)

@@ -1,4 +1,8 @@
+import logging
+
 from django.apps import AppConfig
+
+logger = logging.getLogger(__name__)
 
 
 class CoreConfig(AppConfig):
@@ -16,8 +20,21 @@ class CoreConfig(AppConfig):
         from core import dataversion
         from core.lists import tally
 
-        # After each write, the lists' counts are brought up to date in the background.
+        # After each write, the lists' counts are brought up to date in the background: each
+        # routed list's first page is counted before a reader asks for it.
         dataversion.committed.connect(tally.warmer, dispatch_uid="warm-counts")
+        tally.warm_counts.connect(count_site_lists, dispatch_uid="count-site-lists")
+
+
+def count_site_lists(version, **kwargs):
+    """Count the first page of every list the site routes, at data `version`."""
+    from core.lists.site import site_lists
+
+    for item in site_lists():
+        try:
+            item.view.warm(version)
+        except Exception:  # one list's failure leaves the others counted
+            logger.exception("Counting ahead failed for %s", item.url_name)
 
 
 def install_data_version_triggers(sender, using, **kwargs):

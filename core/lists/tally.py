@@ -212,8 +212,8 @@ def total(name, queryset, version=None, within=contextlib.nullcontext):
 
 
 #: Sent (in the warming thread) after writes, with the data's `version`: each receiver counts
-#: what the first readers at that version will ask for (each list's first page, connected in
-#: its app's ready()), so that they find it counted.
+#: what the first readers at that version will ask for (each routed list's first page: see
+#: core.apps), so that they find it counted.
 warm_counts = Signal()
 
 

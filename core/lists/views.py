@@ -20,7 +20,7 @@ from core.lists.downloads import bounded, refused_lately, take_slot
 from core.lists.exports import error_response, formats_of
 from core.lists.fields import Named
 from core.lists.paging import ListPaginator
-from core.lists.tally import digest, tally, total, warm_counts
+from core.lists.tally import digest, tally, total
 
 #: Parameters of a page and a download of the list, not of its rows: never a hidden filter
 #: input, never carried to the API's twin.
@@ -57,12 +57,6 @@ def query_url(params, *, drop=("page",), **changes):
         else:
             lists[name] = [str(value)]
     return "?" + urlencode([(name, value) for name, values in lists.items() for value in values])
-
-
-def count_ahead(*views):
-    """Have each list view's first page counted after every write (see tally.warm_counts)."""
-    for view in views:
-        warm_counts.connect(view.warm, weak=False, dispatch_uid=view.tally_name())
 
 
 def _values(params, name):

@@ -5,7 +5,9 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core import search
 from core.lists import facets as facet_counting
@@ -169,6 +171,15 @@ def test_the_lists_counted_in_the_background_are_read_by_their_first_pages(
     with django_assert_num_queries(ISSUE_LIST_QUERIES - 8):
         client.get("/issues/")
     assert re.search(r"Imran Khan</span> <span class=\"count\">\d+</span>", visits)
+
+    # Every routed list is counted ahead, a list added later (the meetings) as well.
+    with CaptureQueriesContext(connection) as warmed:
+        client.get("/meetings/")
+    for alias in caches:
+        caches[alias].clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/meetings/?sort=name")
+    assert len(warmed) < len(cold)
 
 
 def test_each_new_version_heard_is_counted_once_in_the_background(monkeypatch):
