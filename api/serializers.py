@@ -277,7 +277,7 @@ class ColumnRowsSerializer(serializers.ListSerializer):
         return exporter.rows_of(rows)
 
 
-def column_field(column):
+def schema_field_of(column):
     """Return the serializer field describing a column of a download in the schema."""
     if isinstance(column, Names):
         return serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -293,7 +293,7 @@ def column_field(column):
 def columns_serializer(exporter_class):
     """Return a serializer of the rows of `exporter_class` (one field per column), for a list
     whose API rows are its download's rows."""
-    fields = {name: column_field(column) for name, column in exporter_class.columns.items()}
+    fields = {name: schema_field_of(column) for name, column in exporter_class.columns.items()}
     meta = type("Meta", (), {"list_serializer_class": ColumnRowsSerializer})
     name = exporter_class.__name__.removesuffix("Exporter") + "Row"
     return type(
